@@ -1,0 +1,130 @@
+"""Supply and induction motor declarations."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from ..physics.induction_motor import InductionMotorCircuit, iron_loss_resistance_ohm
+
+
+@dataclass(frozen=True)
+class MainsSupply:
+    """Three-phase mains through a contactor.
+
+    Attributes
+    ----------
+    line_voltage_v: rated line-to-line rms voltage, V.
+    frequency_hz: supply frequency, Hz.
+    contactor_drop_delay_s: time from an open command to the contacts opening, s.
+    """
+
+    line_voltage_v: float
+    frequency_hz: float
+    contactor_drop_delay_s: float
+
+    @classmethod
+    def from_dict(cls, d: dict) -> MainsSupply:
+        return cls(
+            line_voltage_v=float(d["line_voltage_v"]),
+            frequency_hz=float(d["frequency_hz"]),
+            contactor_drop_delay_s=float(d["contactor_drop_delay_s"]),
+        )
+
+
+@dataclass(frozen=True)
+class Nameplate:
+    """Rated values as printed on the motor's nameplate (informative; physics uses the circuit)."""
+
+    power_w: float
+    line_voltage_v: float
+    frequency_hz: float
+    speed_rpm: float
+    current_a: float
+
+
+@dataclass(frozen=True)
+class InductionMotor:
+    """Squirrel-cage induction motor: T-equivalent circuit, losses and rotor inertia.
+
+    Resistances are given at ``resistance_reference_temp_c`` and follow the winding and rotor
+    temperatures with the conductor's temperature constant. Iron loss is declared at rated
+    voltage and frequency and split into hysteresis and eddy parts (Steinmetz, B^2 form).
+    Windage loss is declared at rated speed and scales with speed cubed.
+    """
+
+    rated: Nameplate
+    pole_pairs: int
+    stator_resistance_ohm: float
+    rotor_resistance_ohm: float
+    stator_leakage_inductance_h: float
+    rotor_leakage_inductance_h: float
+    magnetizing_inductance_h: float
+    resistance_reference_temp_c: float
+    stator_conductor: str
+    rotor_conductor: str
+    inertia_kg_m2: float
+    iron_loss_w: float
+    iron_loss_eddy_fraction: float
+    windage_loss_w: float
+    viscous_friction_n_m_s_rad: float
+
+    @classmethod
+    def from_dict(cls, d: dict) -> InductionMotor:
+        return cls(
+            rated=Nameplate(**{k: float(v) for k, v in d["rated"].items()}),
+            pole_pairs=int(d["pole_pairs"]),
+            stator_resistance_ohm=float(d["stator_resistance_ohm"]),
+            rotor_resistance_ohm=float(d["rotor_resistance_ohm"]),
+            stator_leakage_inductance_h=float(d["stator_leakage_inductance_h"]),
+            rotor_leakage_inductance_h=float(d["rotor_leakage_inductance_h"]),
+            magnetizing_inductance_h=float(d["magnetizing_inductance_h"]),
+            resistance_reference_temp_c=float(d["resistance_reference_temp_c"]),
+            stator_conductor=str(d["stator_conductor"]),
+            rotor_conductor=str(d["rotor_conductor"]),
+            inertia_kg_m2=float(d["inertia_kg_m2"]),
+            iron_loss_w=float(d["iron_loss_w"]),
+            iron_loss_eddy_fraction=float(d["iron_loss_eddy_fraction"]),
+            windage_loss_w=float(d["windage_loss_w"]),
+            viscous_friction_n_m_s_rad=float(d["viscous_friction_n_m_s_rad"]),
+        )
+
+    @property
+    def rated_speed_rad_s(self) -> float:
+        """Nameplate speed, rad/s."""
+        return self.rated.speed_rpm * 2.0 * math.pi / 60.0
+
+    def synchronous_speed_rad_s(self, frequency_hz: float) -> float:
+        """Synchronous mechanical speed 2 pi f / p, rad/s."""
+        return 2.0 * math.pi * frequency_hz / self.pole_pairs
+
+    def windage_coefficient(self) -> float:
+        """k in T_windage = k w |w| (N m s^2/rad^2), from the loss at rated speed."""
+        w = self.rated_speed_rad_s
+        return self.windage_loss_w / w**3
+
+    def circuit(self, frequency_hz: float | None = None, *, with_iron_loss: bool = True):
+        """The steady-state T circuit at reference temperature.
+
+        With ``with_iron_loss`` the iron-loss shunt resistance at ``frequency_hz`` (default the
+        nameplate frequency) is included.
+        """
+        f = self.rated.frequency_hz if frequency_hz is None else frequency_hz
+        r_fe = math.inf
+        if with_iron_loss and self.iron_loss_w > 0.0:
+            r_fe = iron_loss_resistance_ohm(
+                self.iron_loss_w,
+                self.rated.line_voltage_v,
+                self.rated.frequency_hz,
+                self.iron_loss_eddy_fraction,
+                f,
+            )
+        return InductionMotorCircuit(
+            stator_resistance_ohm=self.stator_resistance_ohm,
+            rotor_resistance_ohm=self.rotor_resistance_ohm,
+            stator_leakage_inductance_h=self.stator_leakage_inductance_h,
+            rotor_leakage_inductance_h=self.rotor_leakage_inductance_h,
+            magnetizing_inductance_h=self.magnetizing_inductance_h,
+            pole_pairs=self.pole_pairs,
+            iron_loss_resistance_ohm=r_fe,
+        )

@@ -1,0 +1,45 @@
+"""The machine: all declared parts together, built from a validated machine spec."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from .drivetrain import Bearing, Load, Shaft
+from .electrical import InductionMotor, MainsSupply
+from .protection import OverloadRelay
+from .thermal import ThermalNetwork
+
+if TYPE_CHECKING:
+    from ..spec import MachineSpec
+
+
+@dataclass(frozen=True)
+class Machine:
+    """A motor-driven machine: supply, motor, shaft, load, bearings, thermal network,
+    protection and sensors (sensor settings are kept as the validated mapping)."""
+
+    name: str
+    supply: MainsSupply
+    motor: InductionMotor
+    shaft: Shaft
+    load: Load
+    bearings: tuple[Bearing, ...]
+    thermal: ThermalNetwork
+    relay: OverloadRelay
+    sensors: dict
+
+    @classmethod
+    def from_spec(cls, spec: MachineSpec) -> Machine:
+        d = spec.data
+        return cls(
+            name=spec.name,
+            supply=MainsSupply.from_dict(d["supply"]),
+            motor=InductionMotor.from_dict(d["motor"]),
+            shaft=Shaft.from_dict(d["shaft"]),
+            load=Load.from_dict(d["load"]),
+            bearings=tuple(Bearing.from_dict(b) for b in d.get("bearings", [])),
+            thermal=ThermalNetwork.from_dict(d["thermal"]),
+            relay=OverloadRelay.from_dict(d["protection"]["overload_relay"]),
+            sensors=d.get("sensors", {}),
+        )

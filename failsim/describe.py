@@ -1,0 +1,139 @@
+"""Human-readable description of a machine: parameters with units and derived quantities."""
+
+from __future__ import annotations
+
+import math
+
+from .components.machine import Machine
+from .physics.induction_motor import (
+    breakdown,
+    equivalent_circuit,
+    locked_rotor,
+    slip_for_torque,
+    synchronous_speed_rpm,
+)
+from .physics.mechanics import torsional_frequency_hz
+from .physics.overload_relay import DEFAULT_K_FACTOR, steady_level, trip_time_s
+from .spec import load_machine
+
+
+def _fmt_time(t: float) -> str:
+    if math.isinf(t):
+        return "no trip"
+    if t >= 120:
+        return f"{t / 60:.1f} min"
+    return f"{t:.1f} s"
+
+
+def describe_machine(name_or_path: str) -> str:
+    """Text block describing the machine (parameters, derived quantities, protection)."""
+    spec = load_machine(name_or_path)
+    m = Machine.from_spec(spec)
+    motor = m.motor
+    v = m.supply.line_voltage_v
+    f = m.supply.frequency_hz
+    lines: list[str] = []
+    add = lines.append
+    add(f"machine {m.name}")
+    desc = " ".join(str(spec.data.get("description", "")).split())
+    if desc:
+        add(f"  {desc}")
+    add(f"  source: {' '.join(str(spec.data['source']).split())}")
+    add("")
+    add("supply")
+    add(f"  line voltage              {v:10.1f} V")
+    add(f"  frequency                 {f:10.2f} Hz")
+    add(f"  contactor drop-out delay  {m.supply.contactor_drop_delay_s * 1e3:10.1f} ms")
+    add("")
+    r = motor.rated
+    add("motor (induction, nameplate)")
+    add(f"  rated power               {r.power_w / 1e3:10.2f} kW")
+    add(f"  rated speed               {r.speed_rpm:10.1f} rpm")
+    add(f"  rated current             {r.current_a:10.2f} A")
+    add(f"  pole pairs                {motor.pole_pairs:10d}")
+    add(
+        f"  R_s, R_r (at {motor.resistance_reference_temp_c:g} degC)     "
+        f"{motor.stator_resistance_ohm:.4f}, {motor.rotor_resistance_ohm:.4f} ohm"
+    )
+    l_ls = motor.stator_leakage_inductance_h * 1e3
+    l_lr = motor.rotor_leakage_inductance_h * 1e3
+    l_m = motor.magnetizing_inductance_h * 1e3
+    add(f"  L_ls, L_lr, L_m           {l_ls:.3f}, {l_lr:.3f}, {l_m:.2f} mH")
+    add(f"  rotor inertia             {motor.inertia_kg_m2:10.4f} kg m^2")
+    add(f"  iron loss (rated V, f)    {motor.iron_loss_w:10.1f} W")
+    add(f"  windage loss (rated speed){motor.windage_loss_w:10.1f} W")
+    add("")
+    circ = motor.circuit(f)
+    n_sync = synchronous_speed_rpm(f, motor.pole_pairs)
+    w_rated = r.speed_rpm * math.pi / 30
+    t_rated = r.power_w / w_rated
+    add("motor (derived from the equivalent circuit at reference temperature)")
+    add(f"  synchronous speed         {n_sync:10.1f} rpm")
+    add(f"  nameplate slip            {100 * (1 - r.speed_rpm / n_sync):10.2f} %")
+    add(f"  rated torque P/w          {t_rated:10.2f} N m")
+    try:
+        s_r = slip_for_torque(circ, v, f, t_rated)
+        ss = equivalent_circuit(circ, v, f, s_r)
+        add(f"  slip at rated torque      {100 * s_r:10.2f} %  ({ss.speed_rpm:.1f} rpm)")
+        add(
+            f"  current at rated torque   {float(ss.stator_current_a):10.2f} A  "
+            f"(PF {float(ss.power_factor):.3f})"
+        )
+        eff = float(ss.mechanical_power_w / ss.input_power_w)
+        add(f"  efficiency (no friction)  {100 * eff:10.1f} %")
+    except ValueError as exc:
+        add(f"  rated torque not reachable: {exc}")
+    s_b, t_b = breakdown(circ, v, f)
+    lr = locked_rotor(circ, v, f)
+    nl = equivalent_circuit(circ, v, f, 1e-9)
+    add(f"  breakdown torque          {t_b:10.1f} N m  ({t_b / t_rated:.2f} T_N at slip {s_b:.3f})")
+    add(
+        f"  locked-rotor current      {float(lr.stator_current_a):10.1f} A  "
+        f"({float(lr.stator_current_a) / r.current_a:.2f} I_N)"
+    )
+    add(
+        f"  locked-rotor torque       {float(lr.torque_n_m):10.1f} N m  "
+        f"({float(lr.torque_n_m) / t_rated:.2f} T_N)"
+    )
+    add(f"  no-load current           {float(nl.stator_current_a):10.2f} A")
+    l_r = motor.magnetizing_inductance_h + motor.rotor_leakage_inductance_h
+    add(f"  rotor time constant L_r/R_r {l_r / motor.rotor_resistance_ohm:8.3f} s")
+    add("")
+    add("shaft and load")
+    add(f"  coupling stiffness        {m.shaft.coupling_stiffness_n_m_rad:10.1f} N m/rad")
+    f_t = torsional_frequency_hz(
+        m.shaft.coupling_stiffness_n_m_rad, motor.inertia_kg_m2, m.load.inertia_kg_m2
+    )
+    add(f"  torsional frequency       {f_t:10.1f} Hz")
+    add(f"  load law                  {m.load.type:>10}")
+    add(f"  load rated torque         {m.load.rated_torque_n_m:10.2f} N m")
+    add(f"  load inertia              {m.load.inertia_kg_m2:10.4f} kg m^2")
+    for b in m.bearings:
+        add(f"  bearing {b.name:<17} {b.designation:>10}  friction {b.friction_torque_n_m:.4f} N m")
+    add("")
+    add("thermal network")
+    net = m.thermal
+    for node, c in zip(net.nodes, net.capacity_j_k, strict=True):
+        add(f"  C {node:<23}{c:10.0f} J/K")
+    for a, b, res in net.resistance_k_w:
+        add(f"  R {a + ' - ' + b:<23}{res:10.4f} K/W")
+    taus = net.time_constants_s()
+    add("  time constants            " + ", ".join(_fmt_time(float(t)) for t in taus))
+    add("")
+    relay = m.relay
+    add(
+        f"overload relay (class {relay.trip_class}, I_e = {relay.current_setting_a:g} A, "
+        f"k = {relay.k_factor:g}, tau = {relay.time_constant_s:.0f} s)"
+    )
+    if not relay.enabled:
+        add("  disabled")
+    k = relay.k_factor or DEFAULT_K_FACTOR
+    for mult, init, label in (
+        (7.2, 0.0, "7.2 I_e from cold"),
+        (1.5, steady_level(1.0, k), "1.5 I_e from hot (after I_e)"),
+        (1.2, steady_level(1.0, k), "1.2 I_e from hot"),
+        (1.05, 0.0, "1.05 I_e from cold"),
+    ):
+        t = trip_time_s(mult, relay.trip_class, k, init, relay.time_constant_s)
+        add(f"  trip at {label:<28} {_fmt_time(float(t)):>10}")
+    return "\n".join(lines)

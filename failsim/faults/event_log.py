@@ -1,0 +1,103 @@
+"""Decode the kernel's event log into event records (one per realised event)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pyarrow as pa
+
+from ..kernels import layout as L
+from ..streams import EVENTS_SCHEMA
+
+_PHASE = ("a", "b", "c")
+
+
+@dataclass
+class EventRecord:
+    """One realised event. ``fault_index`` >= 0 only for machine and sensor faults."""
+
+    t_s: float
+    kind: str
+    category: str
+    target: str = ""
+    value: float | None = None
+    value_unit: str | None = None
+    source: str = ""
+    end_s: float | None = None
+    fault_index: int = -1
+
+
+@dataclass
+class EventLog:
+    """All events of a run, decoded from kernel rows as chunks complete."""
+
+    trigger_labels: list[str]
+    records: list[EventRecord] = field(default_factory=list)
+    state_times: list[float] = field(default_factory=list)
+    state_codes: list[int] = field(default_factory=list)
+
+    def add_rows(self, rows: np.ndarray) -> None:
+        """Decode kernel rows (t_s, code, arg, value)."""
+        for t, code_f, arg_f, value in rows:
+            code = int(code_f)
+            arg = int(arg_f)
+            t = float(t)
+            if code == L.EV_STATE:
+                self.state_times.append(t)
+                self.state_codes.append(arg)
+                self.records.append(
+                    EventRecord(t, L.MACHINE_STATES[arg], "state", "machine", float(value), "rad/s")
+                )
+            elif code == L.EV_CONTACTOR_CLOSED:
+                self.records.append(EventRecord(t, "contactor_closed", "operation", "contactor"))
+            elif code == L.EV_CONTACTOR_OPEN_COMMAND:
+                src = "overload_relay" if arg == 1 else "scenario"
+                self.records.append(
+                    EventRecord(t, "contactor_open_command", "operation", "contactor", source=src)
+                )
+            elif code == L.EV_CONTACTOR_OPENED:
+                self.records.append(EventRecord(t, "contactor_opened", "operation", "contactor"))
+            elif code == L.EV_PHASE_OPENED:
+                self.records.append(EventRecord(t, "phase_opened", "operation", _PHASE[arg]))
+            elif code == L.EV_PHASE_RESTORED:
+                self.records.append(EventRecord(t, "phase_restored", "operation", _PHASE[arg]))
+            elif code == L.EV_RELAY_TRIPPED:
+                self.records.append(
+                    EventRecord(t, "relay_trip", "safety", "overload_relay", float(value), "A")
+                )
+            elif code == L.EV_TRIGGER_FIRED:
+                label = self.trigger_labels[arg] if arg < len(self.trigger_labels) else str(arg)
+                self.records.append(
+                    EventRecord(t, "trigger_fired", "operation", label, float(value))
+                )
+            elif code == L.EV_PARAM_SET:
+                self.records.append(
+                    EventRecord(t, "parameter_set", "operation", str(arg), float(value))
+                )
+            elif code == L.EV_DIVERGED:
+                self.records.append(
+                    EventRecord(t, "diverged", "solver", L.DIVERGENCE_REASONS.get(arg, str(arg)))
+                )
+
+    def first(self, kind: str) -> EventRecord | None:
+        for r in self.records:
+            if r.kind == kind:
+                return r
+        return None
+
+    def to_arrow(self) -> pa.Table:
+        recs = self.records
+        cols = {
+            "event_index": pa.array(range(len(recs)), pa.int32()),
+            "t_s": pa.array([r.t_s for r in recs], pa.float64()),
+            "end_s": pa.array([r.end_s for r in recs], pa.float64()),
+            "kind": pa.array([r.kind for r in recs], pa.string()),
+            "category": pa.array([r.category for r in recs], pa.string()),
+            "target": pa.array([r.target for r in recs], pa.string()),
+            "fault_index": pa.array([r.fault_index for r in recs], pa.int16()),
+            "value": pa.array([r.value for r in recs], pa.float64()),
+            "value_unit": pa.array([r.value_unit for r in recs], pa.string()),
+            "source": pa.array([r.source for r in recs], pa.string()),
+        }
+        return pa.Table.from_pydict(cols, schema=EVENTS_SCHEMA)

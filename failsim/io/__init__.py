@@ -1,0 +1,1 @@
+"""Parquet writing and reading, dataset layout, provenance."""

@@ -1,0 +1,218 @@
+"""Index layout of the packed arrays the induction-machine kernel works on.
+
+The kernel sees only arrays. This module names every slot so that the packing code
+(:mod:`failsim.kernels.pack`), the kernel and the reference implementation agree.
+All values are SI (A, V, Wb, rad, rad/s, N m, K, W, s) unless the name says otherwise.
+"""
+
+from __future__ import annotations
+
+# ---------------------------------------------------------------- continuous state (RK4) ----
+X_ISA = 0  # stator current, alpha axis, A
+X_ISB = 1  # stator current, beta axis, A
+X_PSIRA = 2  # rotor flux linkage, alpha axis, Wb
+X_PSIRB = 3  # rotor flux linkage, beta axis, Wb
+X_WM = 4  # motor shaft speed, rad/s
+X_WL = 5  # load shaft speed, rad/s
+X_TWIST = 6  # coupling twist theta_motor - theta_load, rad
+X_THM = 7  # motor shaft angle, rad (unwrapped)
+N_X = 8
+
+# -------------------------------------------------------------- other carried state (float) --
+S_THETA_SUPPLY = 0  # supply (positive-sequence) angle, rad, wrapped to [0, 2 pi)
+S_RELAY_LEVEL = 1  # overload-relay thermal replica level, per unit (trip at 1)
+S_RS = 2  # stator resistance at the present winding temperature, ohm
+S_RR = 3  # rotor resistance at the present rotor temperature, ohm
+S_CONTACTOR_OPEN_AT = 4  # time the contactor will open (pending command), s; -1 if none
+S_ACC_DT = 5  # thermal accumulators: time integrated since the last thermal step, s
+S_ACC_CU_S = 6  # integral of stator copper loss, J
+S_ACC_CU_R = 7  # integral of rotor copper loss, J
+S_ACC_FE = 8  # integral of iron loss, J
+S_ACC_FW = 9  # integral of windage and viscous friction loss, J
+S_ACC_I2A = 10  # integral of i_a^2, A^2 s
+S_ACC_I2B = 11
+S_ACC_I2C = 12
+S_ACC_BEARING0 = 13  # integral of bearing friction loss per bearing, J (N_BEARING_MAX slots)
+N_BEARING_MAX = 4
+S_SLOW_ACC0 = S_ACC_BEARING0 + N_BEARING_MAX  # integrals since last slow sample (N_AVG slots)
+S_COND_CURRENT_RMS = S_SLOW_ACC0 + 8  # max phase rms current over the last thermal step, A
+S_TEMPS0 = S_COND_CURRENT_RMS + 1  # thermal node temperatures, degC (N_NODE_MAX slots)
+N_NODE_MAX = 12
+N_S = S_TEMPS0 + N_NODE_MAX
+
+# ------------------------------------------------------------------ integer state ----------
+I_STEP = 0  # next solver step index n (time t_n = n / rate)
+I_CONTACTOR = 1  # 1 closed, 0 open
+I_PHASE_OPEN = 2  # bit mask of open phases (bit 0 = a, 1 = b, 2 = c)
+I_RELAY_TRIPPED = 3
+I_MACHINE_STATE = 4  # MS_* code
+I_REACHED_RUNNING = 5  # 1 once speed passed the running threshold since the contactor closed
+I_N_EVENTS = 6  # events written in the current event buffer
+I_DIVERGED = 7  # DIV_* reason code, 0 = healthy
+I_PROF_CURSOR0 = 8  # cursor per profile (N_PROF_MAX slots)
+N_PROF_MAX = 8
+I_STATE_LOGGED = I_PROF_CURSOR0 + N_PROF_MAX  # 1 once the initial state has been logged
+I_K_FAST = I_STATE_LOGGED + 1  # next fast-stream sample index k (t_k = k / fs)
+I_K_SLOW = I_STATE_LOGGED + 2  # next slow-stream sample index
+I_CACHE_VALID = I_STATE_LOGGED + 3  # internal: derivative cache valid (never set across calls)
+N_I = I_STATE_LOGGED + 4
+
+# ------------------------------------------------------------------ parameters (float) -----
+P_RATE_HZ = 0  # solver rate, Hz
+P_POLE_PAIRS = 1
+P_RS_REF = 2  # stator resistance at reference temperature, ohm
+P_RR_REF = 3
+P_LS = 4  # stator self inductance L_m + L_ls, H
+P_LR = 5  # rotor self inductance, H
+P_LM = 6  # magnetising inductance, H
+P_RS_TEMP_K = 7  # temperature constant of the stator conductor (234.5 Cu, 225 Al), K
+P_RR_TEMP_K = 8
+P_R_REF_TEMP_C = 9  # reference temperature of the resistances, degC
+P_THERMAL_COUPLING = 10  # 1: resistances follow temperature; 0: frozen at reference
+P_G_FE = 11  # iron-loss shunt conductance per phase at supply frequency, S
+P_ROTOR_ASYM = 12  # relative extra rotor resistance on the rotor d axis (broken bars), -
+P_V_PEAK = 13  # rated phase voltage peak sqrt(2) V_LL / sqrt(3), V
+P_F_SUPPLY = 14  # supply frequency, Hz
+P_UNBALANCE = 15  # negative-sequence / positive-sequence voltage ratio, -
+P_UNBALANCE_ANGLE = 16  # negative-sequence phase angle, rad
+P_CONTACTOR_DELAY = 17  # contactor drop-out delay, s
+P_JM = 18  # motor inertia, kg m^2
+P_JL = 19  # load inertia, kg m^2
+P_K_COUPLING = 20  # N m/rad
+P_C_COUPLING = 21  # N m s/rad
+P_B_VISCOUS = 22  # motor viscous friction, N m s/rad
+P_K_WINDAGE = 23  # windage coefficient, torque = k w |w|, N m s^2/rad^2
+P_WEPS_M = 24  # Coulomb regularisation speed on the motor side, rad/s
+P_WEPS_L = 25  # on the load side, rad/s
+P_LOAD_KIND = 26  # LOAD_* code
+P_LOAD_TN = 27  # rated load torque, N m
+P_LOAD_WN = 28  # rated load speed, rad/s
+P_LOAD_BREAKAWAY = 29  # N m
+P_LOAD_A = 30  # polynomial coefficients
+P_LOAD_B = 31
+P_LOAD_C = 32
+P_EXT_TORQUE = 33  # external load torque on the load shaft (co-simulation input), N m
+P_N_BEARINGS = 34
+P_BEARING_T0 = 35  # Coulomb friction torque per bearing, N m (N_BEARING_MAX slots)
+P_N_NODES = P_BEARING_T0 + N_BEARING_MAX
+P_NODE_WINDING = P_N_NODES + 1  # node indices
+P_NODE_IRON = P_N_NODES + 2
+P_NODE_ROTOR = P_N_NODES + 3
+P_NODE_HOUSING = P_N_NODES + 4
+P_NODE_BEARING0 = P_N_NODES + 5  # N_BEARING_MAX slots
+P_THERMAL_SUBSTEPS = P_NODE_BEARING0 + N_BEARING_MAX
+P_T_AMBIENT = P_THERMAL_SUBSTEPS + 1  # degC
+P_FAN_STANDSTILL = P_T_AMBIENT + 1  # ambient conductance ratio at standstill
+P_FAN_EXPONENT = P_T_AMBIENT + 2
+P_W_RATED = P_T_AMBIENT + 3  # rated motor speed, rad/s (fan law reference)
+P_RELAY_ENABLED = P_T_AMBIENT + 4
+P_RELAY_IE = P_T_AMBIENT + 5  # relay current setting, A
+P_RELAY_K = P_T_AMBIENT + 6
+P_RELAY_TAU = P_T_AMBIENT + 7  # s
+P_W_RUNNING = P_T_AMBIENT + 8  # speed above which a started motor counts as running, rad/s
+P_W_STANDSTILL = P_T_AMBIENT + 9  # speed below which a stopping machine counts as stopped
+P_I_LIMIT = P_T_AMBIENT + 10  # divergence guard: current magnitude limit, A
+P_W_LIMIT = P_T_AMBIENT + 11  # divergence guard: speed limit, rad/s
+N_P = P_T_AMBIENT + 12
+
+# ---------------------------------------------------------------- profiles -----------------
+# prof[j, m, 0] = time s, prof[j, m, 1] = value; prof_n[j] = number of breakpoints; linear
+# interpolation, held constant outside the breakpoints.
+PROF_LOAD = 0  # load torque scale, per unit of the load law
+PROF_VOLTAGE = 1  # supply voltage scale, per unit of rated
+N_PROF = 2
+
+# ---------------------------------------------------------------- triggers -----------------
+# trig_i[j] = (kind, action, arg, signal); trig_f[j] = (time or threshold, hold_s, value)
+# trig_s[j] = (fired, held_s)
+TRIG_AT_TIME = 0
+TRIG_ABOVE = 1
+TRIG_BELOW = 2
+
+ACT_CLOSE_CONTACTOR = 1
+ACT_OPEN_CONTACTOR = 2
+ACT_OPEN_PHASE = 3
+ACT_RESTORE_PHASE = 4
+ACT_SET_PARAM = 5  # arg = parameter index, value = new value
+
+# condition signals (evaluated every thermal step)
+SIG_SPEED_RPM = 0
+SIG_TORQUE_N_M = 1
+SIG_CURRENT_RMS_A = 2
+SIG_RELAY_LEVEL = 3
+SIG_TEMP0 = 4  # + node index
+
+# ---------------------------------------------------------------- events -------------------
+# ev[j] = (t_s, code, arg, value)
+EV_STATE = 1  # arg = new machine state
+EV_CONTACTOR_CLOSED = 2
+EV_CONTACTOR_OPEN_COMMAND = 3  # arg: 0 = scenario trigger, 1 = overload relay
+EV_CONTACTOR_OPENED = 4
+EV_PHASE_OPENED = 5  # arg = phase index
+EV_PHASE_RESTORED = 6
+EV_RELAY_TRIPPED = 7  # value = rms current at the trip, A
+EV_TRIGGER_FIRED = 8  # arg = trigger index
+EV_PARAM_SET = 9  # arg = parameter index, value = new value
+EV_DIVERGED = 10  # arg = DIV_* reason
+N_EV_COLS = 4
+
+# machine states
+MS_STOPPED = 0
+MS_STARTING = 1
+MS_RUNNING = 2
+MS_STOPPING = 3
+MS_TRIPPED = 4
+MACHINE_STATES = ("stopped", "starting", "running", "stopping", "tripped")
+
+# divergence reasons
+DIV_NONFINITE = 1
+DIV_CURRENT = 2
+DIV_SPEED = 3
+DIVERGENCE_REASONS = {
+    DIV_NONFINITE: "a state became NaN or infinite",
+    DIV_CURRENT: "stator current beyond the physical limit",
+    DIV_SPEED: "shaft speed beyond the physical limit",
+}
+
+# load laws
+LOAD_CONSTANT = 0
+LOAD_LINEAR = 1
+LOAD_QUADRATIC = 2
+LOAD_POLYNOMIAL = 3
+
+# ---------------------------------------------------------------- outputs ------------------
+# fast stream (electrical), instantaneous values interpolated to t = k / fs
+F_IA = 0
+F_IB = 1
+F_IC = 2
+F_UA = 3
+F_UB = 4
+F_UC = 5
+N_F = 6
+
+# slow stream (process), per sample
+Q_THETA_M = 0  # motor shaft angle at t_k, rad (encoder input)
+Q_ISQ = 1  # mean of i_a^2 + i_b^2 + i_c^2 over the sample interval, A^2
+Q_USQ = 2  # mean of u_a^2 + u_b^2 + u_c^2 over the interval, V^2
+Q_P = 3  # mean active power into the motor terminals over the interval, W
+Q_TSHAFT = 4  # mean coupling torque over the interval, N m
+Q_WM = 5  # mean motor speed over the interval, rad/s
+Q_RELAY = 6  # relay replica level at t_k, pu
+Q_TEMP0 = 7  # node temperatures at t_k, degC (N_NODE_MAX slots)
+N_Q = Q_TEMP0 + N_NODE_MAX
+N_AVG = 5  # Q_ISQ .. Q_WM are interval means
+
+# per-step output vector y (internal), from which both streams are interpolated
+Y_IA = 0
+Y_IB = 1
+Y_IC = 2
+Y_UA = 3
+Y_UB = 4
+Y_UC = 5
+Y_ISQ = 6
+Y_USQ = 7
+Y_P = 8
+Y_TSHAFT = 9
+Y_WM = 10
+Y_THM = 11
+N_Y = 12

@@ -1,0 +1,268 @@
+"""Pack a machine and a scenario into the arrays the induction-machine kernel works on."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..components.machine import Machine
+from ..config import EVENT_LOG_CAPACITY
+from . import layout as L
+
+SIGNAL_NAMES_FIXED = {
+    "speed_rpm": L.SIG_SPEED_RPM,
+    "torque_n_m": L.SIG_TORQUE_N_M,
+    "current_rms_a": L.SIG_CURRENT_RMS_A,
+    "relay_level_pu": L.SIG_RELAY_LEVEL,
+}
+ACTIONS = {
+    "close_contactor": L.ACT_CLOSE_CONTACTOR,
+    "open_contactor": L.ACT_OPEN_CONTACTOR,
+    "open_phase": L.ACT_OPEN_PHASE,
+    "restore_phase": L.ACT_RESTORE_PHASE,
+}
+PHASES = {"a": 0, "b": 1, "c": 2}
+LOAD_KINDS = {
+    "constant": L.LOAD_CONSTANT,
+    "linear": L.LOAD_LINEAR,
+    "quadratic": L.LOAD_QUADRATIC,
+    "polynomial": L.LOAD_POLYNOMIAL,
+}
+MATERIAL_K = {"copper": 234.5, "aluminium": 225.0}
+
+
+@dataclass
+class Packed:
+    """All arrays of one run, ready for :func:`failsim.kernels.induction_mains.advance`."""
+
+    x: np.ndarray
+    s: np.ndarray
+    ii: np.ndarray
+    p: np.ndarray
+    prof: np.ndarray
+    prof_n: np.ndarray
+    th: np.ndarray
+    trig_i: np.ndarray
+    trig_f: np.ndarray
+    trig_s: np.ndarray
+    ev: np.ndarray
+    n_total: int
+    trigger_labels: list[str]
+
+    def copy(self) -> Packed:
+        return Packed(
+            **{k: (v.copy() if isinstance(v, np.ndarray) else v) for k, v in self.__dict__.items()}
+        )
+
+
+def signal_index(name: str, machine: Machine) -> int:
+    """Kernel index of a condition signal named as in the scenario schema."""
+    if name in SIGNAL_NAMES_FIXED:
+        return SIGNAL_NAMES_FIXED[name]
+    node = name[len("temp_") : -len("_c")]
+    return L.SIG_TEMP0 + machine.thermal.index(node)
+
+
+def _breakpoints(points: list[tuple[float, float]]) -> np.ndarray:
+    return np.asarray(points, dtype=np.float64).reshape(-1, 2)
+
+
+def load_profile_points(load_profile: list[dict]) -> list[tuple[float, float]]:
+    """Breakpoints (t_s, load_pu) of a scenario load profile: each set-point is reached at
+    ``at_s + ramp_s`` by a linear ramp starting at ``at_s`` from the previous value."""
+    pts: list[tuple[float, float]] = []
+    prev = None
+    for item in load_profile:
+        at = float(item["at_s"])
+        val = float(item["load_pu"])
+        ramp = float(item.get("ramp_s", 0.0))
+        if prev is None:
+            pts.append((at, val))
+        else:
+            pts.append((at, prev))
+            pts.append((at + ramp, val))
+        prev = val
+    return pts
+
+
+def pack(
+    machine: Machine,
+    scenario: dict,
+    *,
+    thermal_coupling: bool = True,
+) -> Packed:
+    """Build the kernel arrays for ``machine`` under the validated scenario mapping."""
+    motor = machine.motor
+    supply = machine.supply
+    solver = scenario["solver"]
+    rate = int(solver["rate_hz"])
+    dt = 1.0 / rate
+    n_total = round(float(scenario["duration_s"]) * rate)
+    sc_supply = scenario["supply"]
+    f_supply = float(sc_supply.get("frequency_hz") or supply.frequency_hz)
+    ambient = float(scenario["environment"]["ambient_temp_c"])
+
+    p = np.zeros(L.N_P)
+    p[L.P_RATE_HZ] = rate
+    p[L.P_POLE_PAIRS] = motor.pole_pairs
+    p[L.P_RS_REF] = motor.stator_resistance_ohm
+    p[L.P_RR_REF] = motor.rotor_resistance_ohm
+    p[L.P_LS] = motor.magnetizing_inductance_h + motor.stator_leakage_inductance_h
+    p[L.P_LR] = motor.magnetizing_inductance_h + motor.rotor_leakage_inductance_h
+    p[L.P_LM] = motor.magnetizing_inductance_h
+    p[L.P_RS_TEMP_K] = MATERIAL_K[motor.stator_conductor]
+    p[L.P_RR_TEMP_K] = MATERIAL_K[motor.rotor_conductor]
+    p[L.P_R_REF_TEMP_C] = motor.resistance_reference_temp_c
+    p[L.P_THERMAL_COUPLING] = 1.0 if thermal_coupling else 0.0
+    r_fe = motor.circuit(f_supply).iron_loss_resistance_ohm
+    p[L.P_G_FE] = 0.0 if math.isinf(r_fe) else 1.0 / r_fe
+    p[L.P_ROTOR_ASYM] = 0.0
+    p[L.P_V_PEAK] = math.sqrt(2.0 / 3.0) * supply.line_voltage_v
+    p[L.P_F_SUPPLY] = f_supply
+    p[L.P_UNBALANCE] = float(sc_supply["voltage_unbalance_pct"]) / 100.0
+    p[L.P_UNBALANCE_ANGLE] = math.radians(float(sc_supply["unbalance_angle_deg"]))
+    p[L.P_CONTACTOR_DELAY] = supply.contactor_drop_delay_s
+    p[L.P_JM] = motor.inertia_kg_m2
+    p[L.P_JL] = machine.load.inertia_kg_m2
+    p[L.P_K_COUPLING] = machine.shaft.coupling_stiffness_n_m_rad
+    p[L.P_C_COUPLING] = machine.shaft.coupling_damping_n_m_s_rad
+    p[L.P_B_VISCOUS] = motor.viscous_friction_n_m_s_rad
+    p[L.P_K_WINDAGE] = motor.windage_coefficient()
+    bearing_t = [b.friction_torque_n_m for b in machine.bearings]
+    if len(bearing_t) > L.N_BEARING_MAX:
+        raise ValueError(f"at most {L.N_BEARING_MAX} bearings are supported")
+    # Coulomb friction sgn(w) is regularised as tanh(w / w_eps); w_eps keeps the RK4 step
+    # stable (slope T / w_eps over J well below the stability limit of 2.8 / dt).
+    t_m = sum(bearing_t)
+    p[L.P_WEPS_M] = max(1e-3, 2.0 * dt * t_m / motor.inertia_kg_m2)
+    load = machine.load
+    p[L.P_LOAD_KIND] = LOAD_KINDS[load.type]
+    p[L.P_LOAD_TN] = load.rated_torque_n_m
+    p[L.P_LOAD_WN] = load.rated_speed_rad_s if load.rated_speed_rpm else 1.0
+    p[L.P_LOAD_BREAKAWAY] = load.breakaway_torque_n_m
+    p[L.P_LOAD_A] = load.a_n_m
+    p[L.P_LOAD_B] = load.b_n_m_s_rad
+    p[L.P_LOAD_C] = load.c_n_m_s2_rad2
+    max_scale = max(float(i["load_pu"]) for i in scenario["operation"]["load_profile"])
+    t_l = load.breakaway_torque_n_m + max_scale * (
+        load.rated_torque_n_m if load.type == "constant" else load.a_n_m
+    )
+    p[L.P_WEPS_L] = max(1e-3, 2.0 * dt * t_l / load.inertia_kg_m2)
+    p[L.P_N_BEARINGS] = len(bearing_t)
+    for j, tb in enumerate(bearing_t):
+        p[L.P_BEARING_T0 + j] = tb
+
+    net = machine.thermal
+    n_nodes = len(net.nodes)
+    if n_nodes > L.N_NODE_MAX:
+        raise ValueError(f"at most {L.N_NODE_MAX} thermal nodes are supported")
+    p[L.P_N_NODES] = n_nodes
+    p[L.P_NODE_WINDING] = net.index("winding")
+    p[L.P_NODE_IRON] = net.index("stator_iron")
+    p[L.P_NODE_ROTOR] = net.index("rotor")
+    p[L.P_NODE_HOUSING] = net.index("housing")
+    for j, b in enumerate(machine.bearings):
+        p[L.P_NODE_BEARING0 + j] = net.index(f"bearing_{b.name}")
+    p[L.P_THERMAL_SUBSTEPS] = int(solver["thermal_substeps"])
+    p[L.P_T_AMBIENT] = ambient
+    p[L.P_FAN_STANDSTILL] = net.standstill_ratio
+    p[L.P_FAN_EXPONENT] = net.speed_exponent
+    w_sync = motor.synchronous_speed_rad_s(f_supply)
+    p[L.P_W_RATED] = motor.rated_speed_rad_s
+    relay = machine.relay
+    p[L.P_RELAY_ENABLED] = 1.0 if relay.enabled else 0.0
+    p[L.P_RELAY_IE] = relay.current_setting_a
+    p[L.P_RELAY_K] = relay.k_factor
+    p[L.P_RELAY_TAU] = relay.time_constant_s
+    rated_slip = 1.0 - motor.rated.speed_rpm / (60.0 * motor.rated.frequency_hz / motor.pole_pairs)
+    p[L.P_W_RUNNING] = w_sync * (1.0 - min(0.5, 3.0 * rated_slip))
+    p[L.P_W_STANDSTILL] = 0.005 * w_sync
+    p[L.P_I_LIMIT] = 100.0 * motor.rated.current_a * math.sqrt(2.0)
+    p[L.P_W_LIMIT] = 5.0 * w_sync
+
+    g, g_amb = net.matrices()
+    g_internal = g - np.diag(g_amb)  # node-to-node part; the kernel adds g_amb * fan(w)
+    th = np.zeros((n_nodes, n_nodes + 2))
+    th[:, :n_nodes] = g_internal
+    th[:, n_nodes] = g_amb
+    th[:, n_nodes + 1] = net.capacity_j_k
+
+    # profiles
+    prof_lists = [
+        load_profile_points(scenario["operation"]["load_profile"]),
+        [(0.0, float(sc_supply["voltage_pu"]))],
+    ]
+    m = max(len(pl) for pl in prof_lists)
+    prof = np.zeros((L.N_PROF, m, 2))
+    prof_n = np.zeros(L.N_PROF, dtype=np.int64)
+    for j, pl in enumerate(prof_lists):
+        prof[j, : len(pl)] = _breakpoints(pl)
+        prof_n[j] = len(pl)
+
+    # triggers: the operation's start and stop, then the scenario's events
+    rows_i: list[tuple[int, int, int, int]] = []
+    rows_f: list[tuple[float, float, float]] = []
+    labels: list[str] = []
+    op = scenario["operation"]
+    if op.get("start_at_s") is not None:
+        rows_i.append((L.TRIG_AT_TIME, L.ACT_CLOSE_CONTACTOR, 0, 0))
+        rows_f.append((float(op["start_at_s"]), 0.0, 0.0))
+        labels.append("operation.start_at_s")
+    if op.get("stop_at_s") is not None:
+        rows_i.append((L.TRIG_AT_TIME, L.ACT_OPEN_CONTACTOR, 0, 0))
+        rows_f.append((float(op["stop_at_s"]), 0.0, 0.0))
+        labels.append("operation.stop_at_s")
+    for j, e in enumerate(scenario.get("events", [])):
+        action = ACTIONS[e["action"]]
+        arg = PHASES.get(e.get("phase") or "", 0)
+        if e.get("at_s") is not None:
+            rows_i.append((L.TRIG_AT_TIME, action, arg, 0))
+            rows_f.append((float(e["at_s"]), 0.0, 0.0))
+        else:
+            w = e["when"]
+            above = w.get("above")
+            kind = L.TRIG_ABOVE if above is not None else L.TRIG_BELOW
+            thr = float(above if above is not None else w["below"])
+            rows_i.append((kind, action, arg, signal_index(w["signal"], machine)))
+            rows_f.append((thr, float(w.get("for_s", 0.0)), 0.0))
+        labels.append(e.get("label") or f"events[{j}]")
+    trig_i = np.array(rows_i, dtype=np.int64).reshape(-1, 4)
+    trig_f = np.array(rows_f, dtype=np.float64).reshape(-1, 3)
+    trig_s = np.zeros((len(rows_i), 2))
+
+    # initial state
+    x = np.zeros(L.N_X)
+    s = np.zeros(L.N_S)
+    s[L.S_CONTACTOR_OPEN_AT] = -1.0
+    s[L.S_RELAY_LEVEL] = float(scenario["initial"]["relay_level_pu"])
+    init_t = scenario["initial"]["temperatures_c"]
+    for i, node in enumerate(net.nodes):
+        s[L.S_TEMPS0 + i] = float(init_t.get(node, ambient))
+    tref = motor.resistance_reference_temp_c
+    if thermal_coupling:
+        tw = s[L.S_TEMPS0 + net.index("winding")]
+        tr = s[L.S_TEMPS0 + net.index("rotor")]
+        s[L.S_RS] = p[L.P_RS_REF] * (p[L.P_RS_TEMP_K] + tw) / (p[L.P_RS_TEMP_K] + tref)
+        s[L.S_RR] = p[L.P_RR_REF] * (p[L.P_RR_TEMP_K] + tr) / (p[L.P_RR_TEMP_K] + tref)
+    else:
+        s[L.S_RS] = p[L.P_RS_REF]
+        s[L.S_RR] = p[L.P_RR_REF]
+    ii = np.zeros(L.N_I, dtype=np.int64)
+    ev = np.zeros((EVENT_LOG_CAPACITY, L.N_EV_COLS))
+    return Packed(
+        x=x,
+        s=s,
+        ii=ii,
+        p=p,
+        prof=prof,
+        prof_n=prof_n,
+        th=th,
+        trig_i=trig_i,
+        trig_f=trig_f,
+        trig_s=trig_s,
+        ev=ev,
+        n_total=n_total,
+        trigger_labels=labels,
+    )

@@ -1,0 +1,389 @@
+"""The one place that joins a machine, a scenario, solver settings and a seed.
+
+:func:`simulate` returns an in-memory :class:`~failsim.result.Result` (for notebooks and
+short runs); :func:`run` streams every chunk straight to Parquet, so memory stays bounded by
+one chunk however long the run.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pyarrow as pa
+
+from ._version import __version__
+from .components.machine import Machine
+from .errors import SimulationDivergedError
+from .faults.event_log import EventLog
+from .faults.labels import label_columns, labels_table
+from .io.layout import stream_path
+from .io.parquet import StreamWriter, write_table_atomic
+from .io.provenance import file_metadata
+from .io.runs import update_runs
+from .kernels import layout as L
+from .kernels.pack import Packed, pack
+from .result import Result
+from .sensors.electrical import ElectricalSensors
+from .sensors.process import ProcessSensors
+from .spec import ScenarioSpec, load_scenario
+from .streams import CURRENT_CHANNELS, process_channels, stream_schema
+
+SAMPLED_STREAMS = ("current", "process")
+
+
+@dataclass(frozen=True)
+class SolverOptions:
+    """Settings that are not part of a scenario.
+
+    Attributes
+    ----------
+    thermal_coupling:
+        Resistances follow the winding and rotor temperatures (default). ``False`` freezes
+        them at the reference temperature (for checks against the nameplate circuit).
+    chunk_s:
+        Overrides the scenario's ``solver.chunk_s``; the output does not depend on it.
+    """
+
+    thermal_coupling: bool = True
+    chunk_s: float | None = None
+
+
+def _ceil_div(a: int, b: int) -> int:
+    return -(-a // b)
+
+
+def make_run_id(scenario: ScenarioSpec) -> str:
+    """Deterministic run id: scenario name and a hash of the scenario and machine specs."""
+    h = hashlib.sha256(f"{scenario.sha256}:{scenario.machine.sha256}".encode()).hexdigest()
+    return f"{scenario.name}-{h[:10]}"
+
+
+def _advance_fn():
+    from .kernels.induction_mains import advance
+
+    return advance
+
+
+class RunEngine:
+    """Advances one run chunk by chunk and turns kernel outputs into stream tables."""
+
+    def __init__(self, scenario: ScenarioSpec, options: SolverOptions | None = None):
+        self.options = options or SolverOptions()
+        self.scenario = scenario
+        self.machine = Machine.from_spec(scenario.machine)
+        data = scenario.data
+        self.seed = int(data["seed"])
+        self.run_id = make_run_id(scenario)
+        self.packed: Packed = pack(
+            self.machine, data, thermal_coupling=self.options.thermal_coupling
+        )
+        self.rate = int(data["solver"]["rate_hz"])
+        self.fast_fs = int(data["streams"]["current"]["sample_rate_hz"])
+        self.slow_fs = int(data["streams"]["process"]["sample_rate_hz"])
+        chunk_s = self.options.chunk_s or float(data["solver"]["chunk_s"])
+        self.chunk_steps = max(1, round(chunk_s * self.rate))
+        self.log = EventLog(self.packed.trigger_labels)
+        nodes = self.machine.thermal.nodes
+        ambient = float(data["environment"]["ambient_temp_c"])
+        init_t = {n: float(self.packed.s[L.S_TEMPS0 + i]) for i, n in enumerate(nodes)}
+        sensors = self.machine.sensors
+        self.electrical = ElectricalSensors(sensors, self.seed, self.fast_fs)
+        self.process = ProcessSensors(sensors, nodes, init_t, ambient, self.seed, self.slow_fs)
+        common = {
+            "run_id": self.run_id,
+            "machine": self.machine.name,
+            "machine_sha256": scenario.machine.sha256,
+            "scenario": scenario.name,
+            "scenario_sha256": scenario.sha256,
+            "seed": self.seed,
+            "duration_s": float(data["duration_s"]),
+        }
+        self.schemas = {
+            "current": stream_schema(
+                CURRENT_CHANNELS,
+                file_metadata(stream="current", sample_rate_hz=self.fast_fs, **common),
+            ),
+            "process": stream_schema(
+                process_channels(self.process.temp_nodes),
+                file_metadata(stream="process", sample_rate_hz=self.slow_fs, **common),
+            ),
+        }
+        self.common_metadata = common
+        self.process_t: list[np.ndarray] = []
+
+    @property
+    def n_total(self) -> int:
+        return self.packed.n_total
+
+    def _table(self, stream: str, t_s: np.ndarray, cols: dict[str, np.ndarray]) -> pa.Table:
+        schema = self.schemas[stream]
+        arrays: list[pa.Array] = [pa.array(t_s)]
+        labels = label_columns(t_s, self.log)
+        for f in schema:
+            if f.name == "t_s":
+                continue
+            if f.name in labels:
+                arrays.append(labels[f.name])
+            else:
+                arrays.append(pa.array(cols[f.name]))
+        return pa.Table.from_arrays(arrays, schema=schema)
+
+    def chunks(self) -> Iterator[dict[str, pa.Table]]:
+        """Yield {stream: table} per chunk until the run's duration is simulated."""
+        advance = _advance_fn()
+        pk = self.packed
+        n0 = 0
+        while n0 < pk.n_total:
+            n1 = min(n0 + self.chunk_steps, pk.n_total)
+            kf0 = _ceil_div(n0 * self.fast_fs, self.rate)
+            kf1 = _ceil_div(n1 * self.fast_fs, self.rate)
+            ks0 = _ceil_div(n0 * self.slow_fs, self.rate)
+            ks1 = _ceil_div(n1 * self.slow_fs, self.rate)
+            fast = np.empty((L.N_F, kf1 - kf0))
+            slow = np.empty((L.N_Q, ks1 - ks0))
+            while pk.ii[L.I_STEP] < n1:
+                advance(
+                    pk.x, pk.s, pk.ii, pk.p, pk.prof, pk.prof_n, pk.th,
+                    pk.trig_i, pk.trig_f, pk.trig_s, pk.ev, n1,
+                    self.fast_fs, fast, kf0, self.slow_fs, slow, ks0,
+                )  # fmt: skip
+                n_ev = int(pk.ii[L.I_N_EVENTS])
+                self.log.add_rows(pk.ev[:n_ev])
+                pk.ii[L.I_N_EVENTS] = 0
+                if pk.ii[L.I_DIVERGED]:
+                    self._raise_diverged()
+            t_fast = np.arange(kf0, kf1, dtype=np.int64) / self.fast_fs
+            t_slow = np.arange(ks0, ks1, dtype=np.int64) / self.slow_fs
+            self.process_t.append(t_slow)
+            yield {
+                "current": self._table("current", t_fast, self.electrical.process(fast)),
+                "process": self._table("process", t_slow, self.process.process(slow)),
+            }
+            n0 = n1
+
+    def _raise_diverged(self) -> None:
+        pk = self.packed
+        t = int(pk.ii[L.I_STEP]) / self.rate
+        names = (
+            "i_s_alpha_a",
+            "i_s_beta_a",
+            "psi_r_alpha_wb",
+            "psi_r_beta_wb",
+            "speed_motor_rad_s",
+            "speed_load_rad_s",
+            "coupling_twist_rad",
+            "angle_rad",
+        )
+        state = dict(zip(names, (float(v) for v in pk.x), strict=True))
+        reason = L.DIVERGENCE_REASONS.get(int(pk.ii[L.I_DIVERGED]), "unknown")
+        raise SimulationDivergedError(self.run_id, t, state, reason)
+
+    def events_table(self) -> pa.Table:
+        meta = file_metadata(stream="events", **self.common_metadata)
+        return self.log.to_arrow().replace_schema_metadata(meta)
+
+    def labels_table(self) -> pa.Table:
+        t = np.concatenate(self.process_t) if self.process_t else np.zeros(0)
+        meta = file_metadata(stream="labels", **self.common_metadata)
+        return labels_table(t, self.log).replace_schema_metadata(meta)
+
+    def record(self, status: str = "completed", error: str | None = None) -> dict:
+        """The run's row of ``runs.parquet`` (sizes filled in by the writer)."""
+        trip = self.log.first("relay_trip")
+        faults = sorted({r.kind for r in self.log.records if r.category == "fault"})
+        return {
+            "run_id": self.run_id,
+            "scenario": self.scenario.name,
+            "machine": self.machine.name,
+            "seed": self.seed,
+            "duration_s": float(self.scenario.data["duration_s"]),
+            "status": status,
+            "ended_early": trip is not None,
+            "end_reason": "relay_trip" if trip is not None else None,
+            "end_t_s": trip.t_s if trip is not None else None,
+            "n_events": len(self.log.records),
+            "fault_kinds": "|".join(faults),
+            "machine_sha256": self.scenario.machine.sha256,
+            "scenario_sha256": self.scenario.sha256,
+            "failsim_version": __version__,
+            "streams_json": None,
+            "total_bytes": None,
+            "error": error,
+        }
+
+
+def _resolve(
+    scenario: ScenarioSpec | str | Path,
+    seed: int | None,
+    duration_s: float | None,
+    overrides: Mapping[str, object] | None,
+) -> ScenarioSpec:
+    extra: dict[str, object] = dict(overrides or {})
+    if seed is not None:
+        extra["seed"] = int(seed)
+    if duration_s is not None:
+        extra["duration_s"] = float(duration_s)
+    if isinstance(scenario, ScenarioSpec):
+        if not extra:
+            return scenario
+        if scenario.path is not None:
+            return load_scenario(scenario.path, overrides=extra)
+        from .spec import scenario_from_dict
+
+        data = json.loads(json.dumps(scenario.data))
+        for k, v in extra.items():
+            _set_dotted(data, k, v)
+        return scenario_from_dict(data)
+    return load_scenario(scenario, overrides=extra or None)
+
+
+def _set_dotted(data: dict, dotted: str, value: object) -> None:
+    keys = dotted.split(".")
+    for k in keys[:-1]:
+        data = data.setdefault(k, {})
+    data[keys[-1]] = value
+
+
+def simulate(
+    scenario: ScenarioSpec | str | Path,
+    *,
+    seed: int | None = None,
+    duration_s: float | None = None,
+    overrides: Mapping[str, object] | None = None,
+    options: SolverOptions | None = None,
+) -> Result:
+    """Simulate a scenario in memory.
+
+    Parameters
+    ----------
+    scenario:
+        A loaded :class:`~failsim.spec.ScenarioSpec`, a bundled scenario name or a path.
+    seed, duration_s:
+        Override the scenario's seed and duration (s).
+    overrides:
+        Further dotted-path overrides, e.g. ``{"operation.stop_at_s": 3.0}``.
+    options:
+        Solver options that are not part of the scenario.
+
+    Returns
+    -------
+    Result
+        Streams, events, labels and the run record. For runs longer than a few minutes at
+        kHz rates prefer :func:`run`, which streams to disk.
+    """
+    spec = _resolve(scenario, seed, duration_s, overrides)
+    engine = RunEngine(spec, options)
+    parts: dict[str, list[pa.Table]] = {s: [] for s in SAMPLED_STREAMS}
+    for chunk in engine.chunks():
+        for name, table in chunk.items():
+            parts[name].append(table)
+    streams = {
+        name: (pa.concat_tables(tabs) if tabs else engine.schemas[name].empty_table())
+        for name, tabs in parts.items()
+    }
+    return Result(
+        run_id=engine.run_id,
+        scenario=spec,
+        machine=engine.machine,
+        streams=streams,
+        events=engine.events_table(),
+        labels=engine.labels_table(),
+        record=engine.record(),
+    )
+
+
+def run(
+    scenario: ScenarioSpec | str | Path,
+    out_dir: str | Path,
+    *,
+    seed: int | None = None,
+    duration_s: float | None = None,
+    overrides: Mapping[str, object] | None = None,
+    options: SolverOptions | None = None,
+    progress: bool = False,
+) -> dict:
+    """Simulate a scenario and write it to ``out_dir`` chunk by chunk.
+
+    Files are written under temporary names and renamed when complete; an error or an
+    interruption removes everything this run wrote. ``runs.parquet`` is updated last.
+
+    Returns
+    -------
+    dict
+        The run's row of ``runs.parquet``.
+    """
+    spec = _resolve(scenario, seed, duration_s, overrides)
+    engine = RunEngine(spec, options)
+    out = Path(out_dir)
+    writers: dict[str, StreamWriter] = {}
+    written: list[Path] = []
+    try:
+        for name in SAMPLED_STREAMS:
+            path = stream_path(out, name, spec.name, engine.run_id)
+            writers[name] = StreamWriter(path, engine.schemas[name])
+        bar = _progress(engine, progress)
+        for chunk in engine.chunks():
+            for name, table in chunk.items():
+                writers[name].write(table)
+            if bar is not None:
+                bar.update(1)
+        if bar is not None:
+            bar.close()
+        sizes: dict[str, dict] = {}
+        rates = {"current": engine.fast_fs, "process": engine.slow_fs}
+        for name, w in writers.items():
+            nbytes = w.close()
+            written.append(w.path)
+            sizes[name] = {"rows": w.rows, "bytes": nbytes, "rate_hz": rates[name]}
+        writers = {}
+        for name, table in (("events", engine.events_table()), ("labels", engine.labels_table())):
+            path = stream_path(out, name, spec.name, engine.run_id)
+            nbytes = write_table_atomic(table, path)
+            written.append(path)
+            sizes[name] = {"rows": table.num_rows, "bytes": nbytes}
+        record = engine.record()
+        record["streams_json"] = json.dumps(sizes, sort_keys=True)
+        record["total_bytes"] = int(sum(v["bytes"] for v in sizes.values()))
+        update_runs(out, [record])
+        return record
+    except SimulationDivergedError as exc:
+        _cleanup(writers, written)
+        update_runs(out, [engine.record(status="diverged", error=str(exc))])
+        raise
+    except BaseException:
+        _cleanup(writers, written)
+        raise
+
+
+def _cleanup(writers: dict[str, StreamWriter], written: list[Path]) -> None:
+    for w in writers.values():
+        w.abort()
+    for path in written:
+        path.unlink(missing_ok=True)
+        _prune_empty_dirs(path.parent)
+
+
+def _prune_empty_dirs(path: Path) -> None:
+    for _ in range(3):
+        try:
+            path.rmdir()
+        except OSError:
+            return
+        path = path.parent
+
+
+def _progress(engine: RunEngine, enabled: bool):
+    if not enabled:
+        return None
+    try:
+        from tqdm import tqdm
+    except ImportError:
+        return None
+    total = math.ceil(engine.n_total / engine.chunk_steps)
+    return tqdm(total=total, unit="chunk", desc=engine.run_id, leave=False)
