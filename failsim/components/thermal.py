@@ -7,6 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..physics.thermal import conductance_matrix, steady_state_temperatures_c, time_constants_s
+from ..spec.validate import thermal_edges
 
 #: nodes every machine has; bearing nodes ``bearing_<name>`` are added per bearing.
 CORE_NODES = ("winding", "stator_iron", "rotor", "housing")
@@ -33,10 +34,7 @@ class ThermalNetwork:
         nodes = tuple(n for n in CORE_NODES if n in caps) + tuple(
             sorted(n for n in caps if n not in CORE_NODES)
         )
-        res = []
-        for key, r in d["resistance_k_w"].items():
-            a, b = key.split("__")
-            res.append((a, b, float(r)))
+        res = [(a, b, float(r)) for a, b, r in thermal_edges({"thermal": d})]
         fan = d.get("fan_cooling") or {}
         return cls(
             nodes=nodes,

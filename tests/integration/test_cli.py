@@ -1,0 +1,117 @@
+"""The command line as a user meets it: success output, and bad input that gets one clear
+message, a non-zero exit, no traceback and nothing left in the output directory."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from failsim.cli import main
+
+
+def _invoke(*args: str):
+    result = CliRunner().invoke(main, list(args), catch_exceptions=False)
+    return result
+
+
+def test_run_writes_dataset_and_reports(tmp_path):
+    out = tmp_path / "out"
+    res = _invoke("run", "im_7p5kw_pump_rated", "--out", str(out), "--duration", "0.5")
+    assert res.exit_code == 0, res.output
+    assert "im_7p5kw_pump_rated" in res.output and "real time" in res.output
+    assert (out / "runs.parquet").exists()
+    assert len(list(out.rglob("part-0.parquet"))) == 4
+
+
+def test_list_and_describe():
+    res = _invoke("list", "machines")
+    assert res.exit_code == 0 and "im_7p5kw_pump" in res.output
+    res = _invoke("list", "scenarios")
+    assert res.exit_code == 0 and "im_7p5kw_pump_rated" in res.output
+    res = _invoke("describe", "im_7p5kw_pump")
+    assert res.exit_code == 0
+    for text in ("breakdown torque", "locked-rotor current", "time constants", "7.2 I_e"):
+        assert text in res.output
+
+
+def test_validate_good_files():
+    root = Path(__file__).resolve().parents[2]
+    res = _invoke("validate", str(root / "machines/im_7p5kw_pump.yaml"),
+                  str(root / "scenarios/im_7p5kw_pump_rated.yaml"))  # fmt: skip
+    assert res.exit_code == 0, res.output
+    assert res.output.count("ok:") == 2
+
+
+BAD_SCENARIOS = {
+    "broken_yaml": ("name: x\nmachine: im_7p5kw_pump\nduration_s: [1, 2\n", "broken_yaml.yaml"),
+    "unknown_key": (
+        "name: x\nmachine: im_7p5kw_pump\nduration_s: 1\ndurration_s: 2\n",
+        "did you mean",
+    ),
+    "zero_duration": ("name: x\nmachine: im_7p5kw_pump\nduration_s: 0\n", "duration_s"),
+    "negative_duration": ("name: x\nmachine: im_7p5kw_pump\nduration_s: -1\n", "-1"),
+    "wrong_type": ("name: x\nmachine: im_7p5kw_pump\nduration_s: ten\n", "'ten'"),
+    "missing_machine": ("name: x\nmachine: im_7p5kw_pmp\nduration_s: 1\n", "im_7p5kw_pump"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(BAD_SCENARIOS))
+def test_bad_scenario_gets_one_clear_message(tmp_path, case):
+    text, expected = BAD_SCENARIOS[case]
+    path = tmp_path / f"{case}.yaml"
+    path.write_text(text)
+    out = tmp_path / "out"
+    res = _invoke("run", str(path), "--out", str(out))
+    assert res.exit_code == 2
+    assert "Traceback" not in res.output
+    assert str(path.name) in res.output
+    assert expected in res.output
+    assert not out.exists()
+
+
+def test_impossible_machine_is_refused(tmp_path):
+    import yaml
+
+    from failsim.spec import load_machine
+
+    data = load_machine("im_7p5kw_pump").data
+    data = {**data, "motor": {**data["motor"], "inertia_kg_m2": -0.1}}
+    mpath = tmp_path / "m.yaml"
+    mpath.write_text(yaml.safe_dump(data))
+    res = _invoke("validate", str(mpath))
+    assert res.exit_code == 2
+    assert "motor.inertia_kg_m2" in res.output and "-0.1" in res.output
+
+
+@pytest.mark.parametrize("duration", ["0", "-3"])
+def test_bad_duration_option(tmp_path, duration):
+    out = tmp_path / "out"
+    res = _invoke("run", "im_7p5kw_pump_rated", "--out", str(out), "--duration", duration)
+    assert res.exit_code == 2
+    assert "duration_s" in res.output
+    assert not out.exists()
+
+
+def test_unknown_scenario_name(tmp_path):
+    res = _invoke("run", "im_7p5kw_pump_rate", "--out", str(tmp_path / "o"))
+    assert res.exit_code == 2
+    assert "im_7p5kw_pump_rated" in res.output  # suggested
+
+
+def test_fresh_process_has_no_traceback_on_bad_input(tmp_path):
+    path = tmp_path / "bad.yaml"
+    path.write_text("name: x\nmachine: im_7p5kw_pump\nduration_s: 1\nseed: -4\n")
+    proc = subprocess.run(
+        [sys.executable, "-m", "failsim.cli", "run", str(path), "--out", str(tmp_path / "o")],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert proc.returncode == 2
+    assert "Traceback" not in proc.stderr
+    assert "seed" in proc.stderr and "bad.yaml" in proc.stderr
+    assert proc.stderr.count("\n") == 1
