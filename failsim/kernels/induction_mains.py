@@ -71,6 +71,7 @@ from .layout import (
     N_Y,
     P_B_VISCOUS,
     P_BEARING_T0,
+    P_BEARING_T_TOTAL,
     P_C_COUPLING,
     P_CONTACTOR_DELAY,
     P_EXT_TORQUE,
@@ -230,8 +231,19 @@ def _open_phase_index(mask):
 
 
 @njit(**NUMBA_OPTIONS)
-def _deriv(x, t, tau, s, ii, p, prof, prof_n, dx, aux):
-    """Right-hand side at time ``t`` = t_n + ``tau``; fills ``dx`` and ``aux``."""
+def _fast_tanh(v):
+    """tanh, exact to the last bit: beyond |v| = 20 it is +/-1 in double precision."""
+    if v > 20.0:
+        return 1.0
+    if v < -20.0:
+        return -1.0
+    return math.tanh(v)
+
+
+@njit(**NUMBA_OPTIONS)
+def _deriv(x, ua, ub, load_scale, s, ii, p, dx, aux):
+    """Right-hand side for supply voltage (ua, ub) (V, alpha-beta, as applied if the
+    contactor conducts) and load-profile scale ``load_scale``; fills ``dx`` and ``aux``."""
     isa = x[X_ISA]
     isb = x[X_ISB]
     pra = x[X_PSIRA]
@@ -274,13 +286,6 @@ def _deriv(x, t, tau, s, ii, p, prof, prof_n, dx, aux):
     open_idx = _open_phase_index(ii[I_PHASE_OPEN])
     conducting = ii[I_CONTACTOR] == 1 and open_idx < 3
     if conducting:
-        vs = p[P_V_PEAK] * _profile_value(
-            prof, prof_n, PROF_VOLTAGE, ii[I_PROF_CURSOR0 + PROF_VOLTAGE], t
-        )
-        th = s[S_THETA_SUPPLY] + TWO_PI * p[P_F_SUPPLY] * tau
-        th2 = th + p[P_UNBALANCE_ANGLE]
-        ua = vs * (math.cos(th) + p[P_UNBALANCE] * math.cos(th2))
-        ub = vs * (math.sin(th) - p[P_UNBALANCE] * math.sin(th2))
         disa = (ua - rs * isa - kr * dpra) / sig_ls
         disb = (ub - rs * isb - kr * dprb) / sig_ls
         if open_idx >= 0:
@@ -316,17 +321,14 @@ def _deriv(x, t, tau, s, ii, p, prof, prof_n, dx, aux):
 
     te = 1.5 * npp * kr * (pra * isb - prb * isa)
     tsh = p[P_K_COUPLING] * x[X_TWIST] + p[P_C_COUPLING] * (wm - wl)
-    bear_scale = math.tanh(wm / p[P_WEPS_M])
-    tb = 0.0
-    nb = int(p[P_N_BEARINGS])
-    for j in range(nb):
-        tb += p[P_BEARING_T0 + j]
+    bear_scale = _fast_tanh(wm / p[P_WEPS_M])
+    tb = p[P_BEARING_T_TOTAL]
     tfw = p[P_B_VISCOUS] * wm + p[P_K_WINDAGE] * wm * abs(wm)
     dwm = (te - tsh - tb * bear_scale - tfw) / p[P_JM]
 
     # load law, scaled by the load profile
     kind = int(p[P_LOAD_KIND])
-    sgn_l = math.tanh(wl / p[P_WEPS_L])
+    sgn_l = _fast_tanh(wl / p[P_WEPS_L])
     if kind == LOAD_CONSTANT:
         tl = p[P_LOAD_TN] * sgn_l
     elif kind == LOAD_LINEAR:
@@ -335,8 +337,7 @@ def _deriv(x, t, tau, s, ii, p, prof, prof_n, dx, aux):
         tl = p[P_LOAD_TN] * wl * abs(wl) / (p[P_LOAD_WN] * p[P_LOAD_WN])
     else:
         tl = sgn_l * (p[P_LOAD_A] + p[P_LOAD_B] * abs(wl) + p[P_LOAD_C] * wl * wl)
-    scale = _profile_value(prof, prof_n, PROF_LOAD, ii[I_PROF_CURSOR0 + PROF_LOAD], t)
-    tl = scale * tl + p[P_LOAD_BREAKAWAY] * sgn_l + p[P_EXT_TORQUE]
+    tl = load_scale * tl + p[P_LOAD_BREAKAWAY] * sgn_l + p[P_EXT_TORQUE]
     dwl = (tsh - tl) / p[P_JL]
 
     dx[X_ISA] = disa
@@ -359,6 +360,46 @@ def _deriv(x, t, tau, s, ii, p, prof, prof_n, dx, aux):
     aux[A_PCUS] = 1.5 * rs * (isa * isa + isb * isb)
     aux[A_PFW] = tfw * wm
     aux[A_BEAR_SCALE] = bear_scale
+
+
+@njit(**NUMBA_OPTIONS)
+def _supply(c, sn, vs, p, out, j):
+    """Supply voltage (alpha, beta) for positive-sequence phasor (c, sn) = (cos, sin) of the
+    supply angle, amplitude ``vs`` (V), into out[j], out[j + 1]. The negative sequence has
+    the ratio P_UNBALANCE at the angle offset P_UNBALANCE_ANGLE."""
+    u2 = p[P_UNBALANCE]
+    if u2 == 0.0:
+        out[j] = vs * c
+        out[j + 1] = vs * sn
+    else:
+        ca = math.cos(p[P_UNBALANCE_ANGLE])
+        sa = math.sin(p[P_UNBALANCE_ANGLE])
+        cn = c * ca - sn * sa
+        snn = sn * ca + c * sa
+        out[j] = vs * (c + u2 * cn)
+        out[j + 1] = vs * (sn - u2 * snn)
+
+
+@njit(**NUMBA_OPTIONS)
+def _stage_inputs(t, dt, s, ii, p, prof, prof_n, rot_c, rot_s, u):
+    """Supply voltages and load scales at t_n, t_n + dt/2 and t_n + dt, into
+    u = (ua0, ub0, ua1, ub1, ua2, ub2, scale0, scale1, scale2). The phasor is rotated by the
+    half-step angle (rot_c, rot_s) instead of evaluating cos/sin at every stage."""
+    c0 = math.cos(s[S_THETA_SUPPLY])
+    s0 = math.sin(s[S_THETA_SUPPLY])
+    c1 = c0 * rot_c - s0 * rot_s
+    s1 = s0 * rot_c + c0 * rot_s
+    c2 = c1 * rot_c - s1 * rot_s
+    s2 = s1 * rot_c + c1 * rot_s
+    cv = ii[I_PROF_CURSOR0 + PROF_VOLTAGE]
+    cl = ii[I_PROF_CURSOR0 + PROF_LOAD]
+    vp = p[P_V_PEAK]
+    _supply(c0, s0, vp * _profile_value(prof, prof_n, PROF_VOLTAGE, cv, t), p, u, 0)
+    _supply(c1, s1, vp * _profile_value(prof, prof_n, PROF_VOLTAGE, cv, t + 0.5 * dt), p, u, 2)
+    _supply(c2, s2, vp * _profile_value(prof, prof_n, PROF_VOLTAGE, cv, t + dt), p, u, 4)
+    u[6] = _profile_value(prof, prof_n, PROF_LOAD, cl, t)
+    u[7] = _profile_value(prof, prof_n, PROF_LOAD, cl, t + 0.5 * dt)
+    u[8] = _profile_value(prof, prof_n, PROF_LOAD, cl, t + dt)
 
 
 @njit(**NUMBA_OPTIONS)
@@ -586,6 +627,7 @@ def advance(
     y1 = np.empty(N_Y)
     amat = np.empty((n_nodes, n_nodes))
     rhs = np.empty(n_nodes)
+    u = np.empty(9)
     ii[I_CACHE_VALID] = 0
 
     n = ii[I_STEP]
@@ -655,8 +697,10 @@ def advance(
             _log(ev, ii, t, EV_STATE, st, x[X_WM])
 
         # ---------------------------------------------------------- derivative at t_n
+        half = math.pi * p[P_F_SUPPLY] * dt
+        _stage_inputs(t, dt, s, ii, p, prof, prof_n, math.cos(half), math.sin(half), u)
         if changed or ii[I_CACHE_VALID] == 0:
-            _deriv(x, t, 0.0, s, ii, p, prof, prof_n, k1, aux)
+            _deriv(x, u[0], u[1], u[6], s, ii, p, k1, aux)
             _outputs(x, aux, y0)
         # losses over [t_n, t_n+1) (left rectangle at 20 kHz resolves the mains ripple)
         s[S_ACC_DT] += dt
@@ -673,13 +717,13 @@ def advance(
         # ---------------------------------------------------------- RK4 step
         for j in range(N_X):
             xs[j] = x[j] + 0.5 * dt * k1[j]
-        _deriv(xs, t + 0.5 * dt, 0.5 * dt, s, ii, p, prof, prof_n, k2, aux_tmp)
+        _deriv(xs, u[2], u[3], u[7], s, ii, p, k2, aux_tmp)
         for j in range(N_X):
             xs[j] = x[j] + 0.5 * dt * k2[j]
-        _deriv(xs, t + 0.5 * dt, 0.5 * dt, s, ii, p, prof, prof_n, k3, aux_tmp)
+        _deriv(xs, u[2], u[3], u[7], s, ii, p, k3, aux_tmp)
         for j in range(N_X):
             xs[j] = x[j] + dt * k3[j]
-        _deriv(xs, t + dt, dt, s, ii, p, prof, prof_n, k4, aux_tmp)
+        _deriv(xs, u[4], u[5], u[8], s, ii, p, k4, aux_tmp)
         for j in range(N_X):
             x[j] += dt / 6.0 * (k1[j] + 2.0 * k2[j] + 2.0 * k3[j] + k4[j])
         th_s = s[S_THETA_SUPPLY] + TWO_PI * p[P_F_SUPPLY] * dt
@@ -706,7 +750,9 @@ def advance(
             break
 
         # ---------------------------------------------------------- outputs in [t_n, t_n+1)
-        _deriv(x, t1, 0.0, s, ii, p, prof, prof_n, k1, aux)
+        # derivative at t_n+1 with the supply phasor of the new angle (also k1 of the next step)
+        _stage_inputs(t1, dt, s, ii, p, prof, prof_n, 1.0, 0.0, u)
+        _deriv(x, u[0], u[1], u[6], s, ii, p, k1, aux)
         _outputs(x, aux, y1)
         ii[I_CACHE_VALID] = 1
         nm1 = n - 1

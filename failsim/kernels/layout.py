@@ -113,7 +113,8 @@ P_W_RUNNING = P_T_AMBIENT + 8  # speed above which a started motor counts as run
 P_W_STANDSTILL = P_T_AMBIENT + 9  # speed below which a stopping machine counts as stopped
 P_I_LIMIT = P_T_AMBIENT + 10  # divergence guard: current magnitude limit, A
 P_W_LIMIT = P_T_AMBIENT + 11  # divergence guard: speed limit, rad/s
-N_P = P_T_AMBIENT + 12
+P_BEARING_T_TOTAL = P_T_AMBIENT + 12  # sum of the bearings' friction torques, N m
+N_P = P_T_AMBIENT + 13
 
 # ---------------------------------------------------------------- profiles -----------------
 # prof[j, m, 0] = time s, prof[j, m, 1] = value; prof_n[j] = number of breakpoints; linear

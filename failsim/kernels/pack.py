@@ -151,6 +151,7 @@ def pack(
     )
     p[L.P_WEPS_L] = max(1e-3, 2.0 * dt * t_l / load.inertia_kg_m2)
     p[L.P_N_BEARINGS] = len(bearing_t)
+    p[L.P_BEARING_T_TOTAL] = t_m
     for j, tb in enumerate(bearing_t):
         p[L.P_BEARING_T0 + j] = tb
 
