@@ -34,7 +34,6 @@ from typing import NamedTuple
 
 import numpy as np
 from numpy.typing import ArrayLike
-from scipy.optimize import brentq
 
 __all__ = [
     "InductionMotorCircuit",
@@ -470,6 +469,8 @@ def slip_for_torque(
         return equivalent_circuit(circuit, line_voltage_v, frequency_hz, s).torque_n_m - torque_n_m
 
     lo, hi = (s_k, 0.0) if generating else (0.0, s_k)
+    from scipy.optimize import brentq  # imported here: scipy.optimize is slow to import
+
     return float(brentq(residual, lo, hi, xtol=1e-15, rtol=4.0 * np.finfo(float).eps))
 
 

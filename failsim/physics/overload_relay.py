@@ -31,7 +31,6 @@ import math
 
 import numpy as np
 from numpy.typing import ArrayLike
-from scipy.signal import lfilter
 
 __all__ = [
     "DEFAULT_K_FACTOR",
@@ -250,6 +249,8 @@ def replica_levels(
     levels = np.empty(len(x) + 1)
     levels[0] = initial_level
     if len(x):
+        from scipy.signal import lfilter  # imported here: scipy.signal is slow to import
+
         levels[1:], _ = lfilter([1.0 - decay], [1.0, -decay], x, zi=[decay * initial_level])
     return levels
 

@@ -5,7 +5,9 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from scipy.signal import lfilter
+from numba import njit
+
+from ..config import NUMBA_OPTIONS
 
 
 def first_order_coefficient(time_constant_s: float, sample_rate_hz: float) -> float:
@@ -29,8 +31,18 @@ def first_order_lag(x: np.ndarray, a: float, state: float | None) -> tuple[np.nd
     if a == 0.0:
         return x.astype(np.float64, copy=True), float(x[-1])
     y0 = float(x[0]) if state is None else float(state)
-    y, _zf = lfilter([1.0 - a], [1.0, -a], x, zi=[a * y0])
+    y = _first_order(np.ascontiguousarray(x, dtype=np.float64), a, y0)
     return y, float(y[-1])
+
+
+@njit(**NUMBA_OPTIONS)
+def _first_order(x, a, y_prev):
+    y = np.empty_like(x)
+    b = 1.0 - a
+    for k in range(x.shape[0]):
+        y_prev = a * y_prev + b * x[k]
+        y[k] = y_prev
+    return y
 
 
 def lowpass_bandwidth_coefficient(bandwidth_hz: float, sample_rate_hz: float) -> float:
