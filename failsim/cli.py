@@ -89,7 +89,7 @@ def run_cmd(
     click.echo(
         f"run {record['run_id']}: {record['duration_s']:g} s of {record['scenario']} "
         f"on {record['machine']} (seed {record['seed']}) in {wall:.2f} s wall "
-        f"({record['duration_s'] / wall:.0f}x real time)"
+        f"({record['duration_s'] / wall:.3g}x real time)"
     )
     for name, info in sizes.items():
         click.echo(f"  {name:<8} {info['rows']:>10} rows {info['bytes'] / 1e6:>9.3f} MB")

@@ -61,13 +61,25 @@ class Result:
     def write(self, out_dir: str | Path) -> dict:
         """Write this result into a dataset directory (same layout as ``failsim run``)."""
         from .io.layout import stream_path
-        from .io.parquet import write_table_atomic
+        from .io.parquet import StreamWriter, write_table_atomic
+        from .io.provenance import read_file_metadata
         from .io.runs import update_runs
 
         out = Path(out_dir)
         sizes = {}
-        tables = {**self.streams, "events": self.events, "labels": self.labels}
-        for name, table in tables.items():
+        for name, table in self.streams.items():
+            writer = StreamWriter(
+                stream_path(out, name, self.scenario.name, self.run_id), table.schema
+            )
+            try:
+                writer.write(table)
+                nbytes = writer.close()
+            except BaseException:
+                writer.abort()
+                raise
+            rate = read_file_metadata(table.schema.metadata).get("sample_rate_hz")
+            sizes[name] = {"rows": table.num_rows, "bytes": nbytes, "rate_hz": rate}
+        for name, table in (("events", self.events), ("labels", self.labels)):
             path = stream_path(out, name, self.scenario.name, self.run_id)
             sizes[name] = {"rows": table.num_rows, "bytes": write_table_atomic(table, path)}
         record = dict(self.record)

@@ -435,6 +435,14 @@ def _log(ev, ii, t, code, arg, value):
 
 
 @njit(**NUMBA_OPTIONS)
+def _opening_step(t, p):
+    """Step at which contacts commanded open at time t (a step time) open: the command's step
+    plus the drop-out delay rounded to whole steps (exact on the step grid)."""
+    rate = p[P_RATE_HZ]
+    return float(round(t * rate) + round(p[P_CONTACTOR_DELAY] * rate))
+
+
+@njit(**NUMBA_OPTIONS)
 def _apply_action(action, arg, value, t, x, s, ii, p, ev):
     """Carry out one trigger action at time t. Returns True if the modes changed."""
     if action == ACT_CLOSE_CONTACTOR:
@@ -446,7 +454,7 @@ def _apply_action(action, arg, value, t, x, s, ii, p, ev):
             return True
     elif action == ACT_OPEN_CONTACTOR:
         if ii[I_CONTACTOR] == 1 and s[S_CONTACTOR_OPEN_AT] < 0.0:
-            s[S_CONTACTOR_OPEN_AT] = t + p[P_CONTACTOR_DELAY]
+            s[S_CONTACTOR_OPEN_AT] = _opening_step(t, p)
             _log(ev, ii, t, EV_CONTACTOR_OPEN_COMMAND, 0, 0.0)
             return True
     elif action == ACT_OPEN_PHASE:
@@ -638,7 +646,7 @@ def advance(
         changed = False
 
         # ---------------------------------------------------------- discrete events at t_n
-        if s[S_CONTACTOR_OPEN_AT] >= 0.0 and t >= s[S_CONTACTOR_OPEN_AT]:
+        if s[S_CONTACTOR_OPEN_AT] >= 0.0 and n >= s[S_CONTACTOR_OPEN_AT]:
             s[S_CONTACTOR_OPEN_AT] = -1.0
             ii[I_CONTACTOR] = 0
             _project_currents(x, ii)
@@ -665,7 +673,7 @@ def advance(
                 ii[I_RELAY_TRIPPED] = 1
                 _log(ev, ii, t, EV_RELAY_TRIPPED, 0, s[S_COND_CURRENT_RMS])
                 if ii[I_CONTACTOR] == 1 and s[S_CONTACTOR_OPEN_AT] < 0.0:
-                    s[S_CONTACTOR_OPEN_AT] = t + p[P_CONTACTOR_DELAY]
+                    s[S_CONTACTOR_OPEN_AT] = _opening_step(t, p)
                     _log(ev, ii, t, EV_CONTACTOR_OPEN_COMMAND, 1, 0.0)
             for j in range(n_trig):
                 kind = trig_i[j, 0]

@@ -46,6 +46,12 @@ def test_same_seed_gives_byte_identical_files_whatever_the_chunk_size(tmp_path):
     assert da.keys() != dc.keys() or da != dc  # another seed is another run
 
 
+def test_result_write_equals_failsim_run(tmp_path):
+    failsim.run(SCENARIO, tmp_path / "run", duration_s=0.7, seed=2)
+    failsim.simulate(SCENARIO, duration_s=0.7, seed=2).write(tmp_path / "api")
+    assert _digest_tree(tmp_path / "run") == _digest_tree(tmp_path / "api")
+
+
 def test_small_row_groups_do_not_change_values(tmp_path, monkeypatch):
     import failsim.io.parquet as parquet
 
