@@ -782,7 +782,7 @@ def _check_scenario(d: Mapping[str, Any], src: SpecSource) -> None:
         raise src.error(
             ("operation", "stop_at_s"),
             f"{show(stop)} is not allowed: must be greater than operation.start_at_s = "
-            f"{show(start)} s (s)",
+            f"{show(start)} (s)",
             stop,
         )
     profile = op["load_profile"]
@@ -813,7 +813,7 @@ def _check_scenario(d: Mapping[str, Any], src: SpecSource) -> None:
         if fs > rate:
             raise src.error(
                 ("streams", stream, "sample_rate_hz"),
-                f"{show(fs)} is not allowed: must be at most solver.rate_hz = {rate} Hz (Hz)",
+                f"{show(fs)} is not allowed: must be at most solver.rate_hz = {rate} (Hz)",
                 fs,
             )
 

@@ -115,3 +115,26 @@ def test_fresh_process_has_no_traceback_on_bad_input(tmp_path):
     assert "Traceback" not in proc.stderr
     assert "seed" in proc.stderr and "bad.yaml" in proc.stderr
     assert proc.stderr.count("\n") == 1
+
+
+def test_divergence_stops_with_a_clear_error_and_writes_no_stream(tmp_path, write_specs):
+    # a very stiff coupling integrated at 1 kHz is far beyond RK4's stability limit
+    path = write_specs(
+        {"shaft": {"coupling_stiffness_n_m_rad": 1.0e7}},
+        {
+            "duration_s": 1.0,
+            "solver": {"rate_hz": 1000},
+            "streams": {"current": {"sample_rate_hz": 1000}},
+        },
+    )
+    out = tmp_path / "out"
+    res = _invoke("run", str(path), "--out", str(out))
+    assert res.exit_code == 1
+    assert "diverged" in res.output and "Traceback" not in res.output
+    assert "speed_motor_rad_s" in res.output  # the message names the state
+    assert list(out.rglob("*.parquet")) == [out / "runs.parquet"]
+    import pandas as pd
+
+    runs = pd.read_parquet(out / "runs.parquet")
+    assert list(runs.status) == ["diverged"]
+    assert "diverged" in runs.error.iloc[0]
