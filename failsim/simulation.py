@@ -35,6 +35,7 @@ from .spec import ScenarioSpec, load_scenario
 from .streams import CURRENT_CHANNELS, process_channels, stream_schema
 
 SAMPLED_STREAMS = ("current", "process")
+_NO_TRACE = np.empty((L.N_T, 0))
 
 
 @dataclass(frozen=True)
@@ -152,6 +153,7 @@ class RunEngine:
                     pk.x, pk.s, pk.ii, pk.p, pk.prof, pk.prof_n, pk.th,
                     pk.trig_i, pk.trig_f, pk.trig_s, pk.ev, n1,
                     self.fast_fs, fast, kf0, self.slow_fs, slow, ks0,
+                    0, _NO_TRACE, 0,
                 )  # fmt: skip
                 n_ev = int(pk.ii[L.I_N_EVENTS])
                 self.log.add_rows(pk.ev[:n_ev])

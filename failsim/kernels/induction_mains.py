@@ -48,6 +48,7 @@ from .layout import (
     I_DIVERGED,
     I_K_FAST,
     I_K_SLOW,
+    I_K_TRACE,
     I_MACHINE_STATE,
     I_N_EVENTS,
     I_PHASE_OPEN,
@@ -153,6 +154,10 @@ from .layout import (
     SIG_SPEED_RPM,
     SIG_TEMP0,
     SIG_TORQUE_N_M,
+    T_PSIRA,
+    T_PSIRB,
+    T_THETA_M,
+    T_WM,
     TRIG_ABOVE,
     TRIG_AT_TIME,
     TRIG_BELOW,
@@ -169,6 +174,8 @@ from .layout import (
     Y_IC,
     Y_ISQ,
     Y_P,
+    Y_PSIRA,
+    Y_PSIRB,
     Y_THM,
     Y_TSHAFT,
     Y_UA,
@@ -421,6 +428,8 @@ def _outputs(x, aux, y):
     y[Y_TSHAFT] = aux[A_TSHAFT]
     y[Y_WM] = x[X_WM]
     y[Y_THM] = x[X_THM]
+    y[Y_PSIRA] = x[X_PSIRA]
+    y[Y_PSIRB] = x[X_PSIRB]
 
 
 @njit(**NUMBA_OPTIONS)
@@ -613,10 +622,14 @@ def advance(
     slow_rate,
     slow_out,
     slow_k0,
+    trace_rate,
+    trace_out,
+    trace_k0,
 ):
     """Integrate up to step ``n_end`` (exclusive), or until the event buffer is nearly full
     or the state diverges. Carried state: x, s, ii, trig_s. Outputs: fast_out[:, k - fast_k0],
-    slow_out[:, k - slow_k0], ev[:ii[I_N_EVENTS]]."""
+    slow_out[:, k - slow_k0], trace_out[:, k - trace_k0] (skipped when trace_rate is 0),
+    ev[:ii[I_N_EVENTS]]."""
     rate = int(p[P_RATE_HZ])
     dt = 1.0 / p[P_RATE_HZ]
     sub = int(p[P_THERMAL_SUBSTEPS])
@@ -791,6 +804,17 @@ def advance(
                 slow_out[Q_TEMP0 + j, col] = s[S_TEMPS0 + j]
             ks += 1
         ii[I_K_SLOW] = ks
+        if trace_rate > 0:
+            kt = ii[I_K_TRACE]
+            while kt * rate < n * trace_rate:
+                phi = (kt * rate - nm1 * trace_rate) / trace_rate
+                col = kt - trace_k0
+                trace_out[T_THETA_M, col] = y0[Y_THM] + phi * (y1[Y_THM] - y0[Y_THM])
+                trace_out[T_WM, col] = y0[Y_WM] + phi * (y1[Y_WM] - y0[Y_WM])
+                trace_out[T_PSIRA, col] = y0[Y_PSIRA] + phi * (y1[Y_PSIRA] - y0[Y_PSIRA])
+                trace_out[T_PSIRB, col] = y0[Y_PSIRB] + phi * (y1[Y_PSIRB] - y0[Y_PSIRB])
+                kt += 1
+            ii[I_K_TRACE] = kt
         for j in range(N_AVG):
             s[S_SLOW_ACC0 + j] += 0.5 * dt * (y0[Y_ISQ + j] + y1[Y_ISQ + j])
         for j in range(N_Y):

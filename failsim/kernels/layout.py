@@ -55,7 +55,8 @@ I_STATE_LOGGED = I_PROF_CURSOR0 + N_PROF_MAX  # 1 once the initial state has bee
 I_K_FAST = I_STATE_LOGGED + 1  # next fast-stream sample index k (t_k = k / fs)
 I_K_SLOW = I_STATE_LOGGED + 2  # next slow-stream sample index
 I_CACHE_VALID = I_STATE_LOGGED + 3  # internal: derivative cache valid (never set across calls)
-N_I = I_STATE_LOGGED + 4
+I_K_TRACE = I_STATE_LOGGED + 4  # next kinematic-trace sample index
+N_I = I_STATE_LOGGED + 5
 
 # ------------------------------------------------------------------ parameters (float) -----
 P_RATE_HZ = 0  # solver rate, Hz
@@ -203,6 +204,13 @@ Q_TEMP0 = 7  # node temperatures at t_k, degC (N_NODE_MAX slots)
 N_Q = Q_TEMP0 + N_NODE_MAX
 N_AVG = 5  # Q_ISQ .. Q_WM are interval means
 
+# kinematic trace (input of the vibration stage), instantaneous values at t = k / fs_trace
+T_THETA_M = 0  # motor shaft angle, rad (unwrapped)
+T_WM = 1  # motor shaft speed, rad/s
+T_PSIRA = 2  # rotor flux linkage alpha, Wb (the air-gap field that pulls on the stator)
+T_PSIRB = 3  # rotor flux linkage beta, Wb
+N_T = 4
+
 # per-step output vector y (internal), from which both streams are interpolated
 Y_IA = 0
 Y_IB = 1
@@ -216,4 +224,6 @@ Y_P = 8
 Y_TSHAFT = 9
 Y_WM = 10
 Y_THM = 11
-N_Y = 12
+Y_PSIRA = 12
+Y_PSIRB = 13
+N_Y = 14

@@ -39,11 +39,12 @@ def test_kernel_steps_per_second(benchmark):
     n1 = template.n_total
     fast = np.empty((L.N_F, n1 // 2))
     slow = np.empty((L.N_Q, n1 // 2000))
+    trace = np.empty((L.N_T, 0))
 
     def setup():
         pk = template.copy()
         return (pk.x, pk.s, pk.ii, pk.p, pk.prof, pk.prof_n, pk.th, pk.trig_i, pk.trig_f,
-                pk.trig_s, pk.ev, n1, 10_000, fast, 0, 10, slow, 0), {}  # fmt: skip
+                pk.trig_s, pk.ev, n1, 10_000, fast, 0, 10, slow, 0, 0, trace, 0), {}  # fmt: skip
 
     advance(*setup()[0])  # compile or load from cache outside the timing
     benchmark.pedantic(advance, setup=setup, rounds=5)

@@ -121,6 +121,8 @@ class ReferenceResult:
     slow: np.ndarray  # (N_Q, samples), samples k = slow_k0 ...
     fast_k0: int
     slow_k0: int
+    trace: np.ndarray  # (N_T, samples) kinematic trace, samples k = trace_k0 ...
+    trace_k0: int
 
 
 class InductionMainsReference:
@@ -313,6 +315,8 @@ class InductionMainsReference:
         y[L.Y_TSHAFT] = d.torque_shaft
         y[L.Y_WM] = x[L.X_WM]
         y[L.Y_THM] = x[L.X_THM]
+        y[L.Y_PSIRA] = x[L.X_PSIRA]
+        y[L.Y_PSIRB] = x[L.X_PSIRB]
         return y
 
     def fan_factor(self) -> float:
@@ -531,7 +535,7 @@ class InductionMainsReference:
         n = (k * rate) // fs
         return n, (k * rate - n * fs) / fs
 
-    def streams(self, fast_rate: int, slow_rate: int, n_start: int = 0):
+    def streams(self, fast_rate: int, slow_rate: int, n_start: int = 0, trace_rate: int = 0):
         """Fast and slow stream samples for the steps recorded since ``n_start``.
 
         A sample k belongs to the step whose interval [t_n, t_n+1) holds k / fs. The fast
@@ -579,6 +583,12 @@ class InductionMainsReference:
             state = self.slow_states[first[n]]
             slow[L.Q_RELAY, col] = state[0]
             slow[L.Q_TEMP0 : L.Q_TEMP0 + len(state) - 1, col] = state[1:]
+        trace_k = sample_range(trace_rate) if trace_rate else range(0)
+        trace_rows = [L.Y_THM, L.Y_WM, L.Y_PSIRA, L.Y_PSIRB]  # the T_* order
+        trace = np.zeros((L.N_T, len(trace_k)))
+        for col, k in enumerate(trace_k):
+            trace[:, col] = value_at(k, trace_rate)[trace_rows]
+        self.trace_result = (trace, trace_k.start, trace_k.stop)
         # integral since the last slow sample (what the kernel carries to the next call)
         if len(slow_k):
             tail = cumulative[-1] - integral_to(slow_k[-1], slow_rate)
@@ -587,9 +597,12 @@ class InductionMainsReference:
         return fast, fast_k.start, slow, slow_k.start, tail[means], fast_k.stop, slow_k.stop
 
     # ------------------------------------------------------------------ result
-    def result(self, fast_rate: int, slow_rate: int) -> ReferenceResult:
+    def result(self, fast_rate: int, slow_rate: int, trace_rate: int = 0) -> ReferenceResult:
         """Final state in the kernel's layout plus streams and events (for a run from 0)."""
-        fast, fast_k0, slow, slow_k0, slow_tail, k_fast, k_slow = self.streams(fast_rate, slow_rate)
+        fast, fast_k0, slow, slow_k0, slow_tail, k_fast, k_slow = self.streams(
+            fast_rate, slow_rate, trace_rate=trace_rate
+        )
+        trace, trace_k0, k_trace = self.trace_result
         s = np.zeros(L.N_S)
         s[L.S_THETA_SUPPLY] = self.theta_supply
         s[L.S_RELAY_LEVEL] = self.relay_level
@@ -618,6 +631,7 @@ class InductionMainsReference:
         ii[L.I_STATE_LOGGED] = int(self.state_logged)
         ii[L.I_K_FAST] = k_fast
         ii[L.I_K_SLOW] = k_slow
+        ii[L.I_K_TRACE] = k_trace
         return ReferenceResult(
             x=self.x.copy(),
             s=s,
@@ -629,14 +643,18 @@ class InductionMainsReference:
             slow=slow,
             fast_k0=fast_k0,
             slow_k0=slow_k0,
+            trace=trace,
+            trace_k0=trace_k0,
         )
 
 
-def simulate(packed: Packed, n_end: int, fast_rate: int, slow_rate: int) -> ReferenceResult:
+def simulate(
+    packed: Packed, n_end: int, fast_rate: int, slow_rate: int, trace_rate: int = 0
+) -> ReferenceResult:
     """Run the reference from the packed initial state up to step ``n_end``."""
     ref = InductionMainsReference(packed)
     ref.run(n_end)
-    return ref.result(fast_rate, slow_rate)
+    return ref.result(fast_rate, slow_rate, trace_rate)
 
 
 def magnetic_energy_j(x: np.ndarray, p: np.ndarray) -> float:

@@ -41,6 +41,7 @@ ref = _load_reference()
 RATE_HZ = 20_000
 FAST_HZ = 10_000
 SLOW_HZ = 1_000
+TRACE_HZ = 48_000  # above the solver rate: several trace samples per step
 SUBSTEPS = 20
 DURATION_S = 0.1
 RTOL = 1e-9
@@ -99,28 +100,32 @@ def run_kernel(advance, packed: Packed, cuts: list[int] | None = None) -> dict:
     """Run the kernel like the simulation engine: one call per chunk, per-chunk buffers."""
     pk = packed.copy()
     cuts = cuts or [pk.n_total]
-    fast_parts, slow_parts, events = [], [], []
+    fast_parts, slow_parts, trace_parts, events = [], [], [], []
     n0 = 0
     for n1 in cuts:
         kf0, kf1 = n_samples(n0, FAST_HZ), n_samples(n1, FAST_HZ)
         ks0, ks1 = n_samples(n0, SLOW_HZ), n_samples(n1, SLOW_HZ)
         fast = np.full((L.N_F, kf1 - kf0), np.nan)
         slow = np.full((L.N_Q, ks1 - ks0), np.nan)
+        kt0, kt1 = n_samples(n0, TRACE_HZ), n_samples(n1, TRACE_HZ)
+        trace = np.full((L.N_T, kt1 - kt0), np.nan)
         advance(
             pk.x, pk.s, pk.ii, pk.p, pk.prof, pk.prof_n, pk.th,
             pk.trig_i, pk.trig_f, pk.trig_s, pk.ev, n1,
-            FAST_HZ, fast, kf0, SLOW_HZ, slow, ks0,
+            FAST_HZ, fast, kf0, SLOW_HZ, slow, ks0, TRACE_HZ, trace, kt0,
         )  # fmt: skip
         events.append(pk.ev[: pk.ii[L.I_N_EVENTS]].copy())
         pk.ii[L.I_N_EVENTS] = 0
         fast_parts.append(fast)
         slow_parts.append(slow)
+        trace_parts.append(trace)
         n0 = n1
         if pk.ii[L.I_DIVERGED]:
             break
     return {
         "packed": pk,
         "fast": np.concatenate(fast_parts, axis=1),
+        "trace": np.concatenate(trace_parts, axis=1),
         "slow": np.concatenate(slow_parts, axis=1),
         "events": np.concatenate(events, axis=0),
     }
@@ -213,6 +218,9 @@ def compare(kern: dict, expected, start: Packed) -> None:
     if not expected.ii[L.I_DIVERGED]:
         assert n_fast == kern["fast"].shape[1] and n_slow == kern["slow"].shape[1]
     assert_rows_close(kern["fast"][:, :n_fast], expected.fast, "fast stream")
+    n_trace = expected.trace.shape[1]
+    assert n_trace > 2 * n_fast and not np.isnan(kern["trace"][:, :n_trace]).any()
+    assert_rows_close(kern["trace"][:, :n_trace], expected.trace, "kinematic trace")
     assert_rows_close(kern["slow"][: L.Q_TEMP0, :n_slow], expected.slow[: L.Q_TEMP0], "slow")
     # temperatures: rise from the start within RTOL of the largest rise of any node
     temp_rows = slice(L.Q_TEMP0, n_rows)
@@ -380,7 +388,7 @@ def reference_runs() -> dict:
 
 def reference(name: str, pk: Packed, cache: dict):
     if name not in cache:
-        cache[name] = ref.simulate(pk, pk.n_total, FAST_HZ, SLOW_HZ)
+        cache[name] = ref.simulate(pk, pk.n_total, FAST_HZ, SLOW_HZ, TRACE_HZ)
     return cache[name]
 
 
@@ -444,7 +452,7 @@ def test_chunked_kernel_is_identical(cuts: list[int], advance) -> None:
     pk = add_trigger(pk, (L.TRIG_AT_TIME, L.ACT_OPEN_CONTACTOR, 0, 0), (0.09, 0.0, 0.0))
     whole = run_kernel(advance, pk)
     parts = run_kernel(advance, pk, cuts)
-    for key in ("fast", "slow", "events"):
+    for key in ("fast", "slow", "trace", "events"):
         np.testing.assert_array_equal(parts[key], whole[key], err_msg=key)
     for key in ("x", "s", "trig_s", "p"):
         np.testing.assert_array_equal(getattr(parts["packed"], key), getattr(whole["packed"], key))
@@ -453,7 +461,7 @@ def test_chunked_kernel_is_identical(cuts: list[int], advance) -> None:
     ii_whole[L.I_N_EVENTS] = ii_parts[L.I_N_EVENTS] = 0
     np.testing.assert_array_equal(ii_parts, ii_whole)
     # and the chunked run matches the reference too
-    expected = ref.simulate(pk, pk.n_total, FAST_HZ, SLOW_HZ)
+    expected = ref.simulate(pk, pk.n_total, FAST_HZ, SLOW_HZ, TRACE_HZ)
     parts["packed"].ii[L.I_N_EVENTS] = len(parts["events"])
     compare(parts, expected, pk)
 
