@@ -32,7 +32,7 @@ from .result import Result
 from .sensors.electrical import ElectricalSensors
 from .sensors.process import ProcessSensors
 from .spec import ScenarioSpec, load_scenario
-from .streams import CURRENT_CHANNELS, process_channels, stream_schema
+from .streams import CURRENT_CHANNELS, process_channels, stream_schema, vibration_channels
 
 SAMPLED_STREAMS = ("current", "process")
 _NO_TRACE = np.empty((L.N_T, 0))
@@ -105,6 +105,17 @@ class RunEngine:
             "seed": self.seed,
             "duration_s": float(data["duration_s"]),
         }
+        self.vibration = None
+        self.trace_fs = 0
+        if self.machine.accelerometers and self.machine.vibration is not None:
+            from .vibration.stage import VibrationStage
+
+            vs = data["streams"]["vibration"]
+            f_supply = float(data["supply"].get("frequency_hz") or self.machine.supply.frequency_hz)
+            self.vibration = VibrationStage(
+                self.machine, self.seed, int(vs["sample_rate_hz"]), int(vs["oversample"]), f_supply
+            )
+            self.trace_fs = int(vs["sample_rate_hz"]) * int(vs["oversample"])
         self.schemas = {
             "current": stream_schema(
                 CURRENT_CHANNELS,
@@ -115,6 +126,17 @@ class RunEngine:
                 file_metadata(stream="process", sample_rate_hz=self.slow_fs, **common),
             ),
         }
+        if self.vibration is not None:
+            self.schemas["vibration"] = stream_schema(
+                vibration_channels(self.vibration.field_metadata()),
+                file_metadata(
+                    stream="vibration",
+                    sample_rate_hz=self.vibration.fs,
+                    synthesis_rate_hz=self.trace_fs,
+                    **common,
+                ),
+            )
+        self.streams = tuple(self.schemas)
         self.common_metadata = common
         self.process_t: list[np.ndarray] = []
 
@@ -148,12 +170,15 @@ class RunEngine:
             ks1 = _ceil_div(n1 * self.slow_fs, self.rate)
             fast = np.empty((L.N_F, kf1 - kf0))
             slow = np.empty((L.N_Q, ks1 - ks0))
+            kt0 = _ceil_div(n0 * self.trace_fs, self.rate)
+            kt1 = _ceil_div(n1 * self.trace_fs, self.rate)
+            trace = np.empty((L.N_T, kt1 - kt0)) if self.trace_fs else _NO_TRACE
             while pk.ii[L.I_STEP] < n1:
                 advance(
                     pk.x, pk.s, pk.ii, pk.p, pk.prof, pk.prof_n, pk.th,
                     pk.trig_i, pk.trig_f, pk.trig_s, pk.ev, n1,
                     self.fast_fs, fast, kf0, self.slow_fs, slow, ks0,
-                    0, _NO_TRACE, 0,
+                    self.trace_fs, trace, kt0,
                 )  # fmt: skip
                 n_ev = int(pk.ii[L.I_N_EVENTS])
                 self.log.add_rows(pk.ev[:n_ev])
@@ -163,10 +188,17 @@ class RunEngine:
             t_fast = np.arange(kf0, kf1, dtype=np.int64) / self.fast_fs
             t_slow = np.arange(ks0, ks1, dtype=np.int64) / self.slow_fs
             self.process_t.append(t_slow)
-            yield {
+            tables = {
                 "current": self._table("current", t_fast, self.electrical.process(fast)),
                 "process": self._table("process", t_slow, self.process.process(slow)),
             }
+            if self.vibration is not None:
+                cols = self.vibration.process(trace, kt0)
+                kv0 = _ceil_div(kt0, self.vibration.factor)
+                n_v = len(next(iter(cols.values())))
+                t_vib = np.arange(kv0, kv0 + n_v, dtype=np.int64) / self.vibration.fs
+                tables["vibration"] = self._table("vibration", t_vib, cols)
+            yield tables
             n0 = n1
 
     def _raise_diverged(self) -> None:
@@ -281,7 +313,7 @@ def simulate(
     """
     spec = _resolve(scenario, seed, duration_s, overrides)
     engine = RunEngine(spec, options)
-    parts: dict[str, list[pa.Table]] = {s: [] for s in SAMPLED_STREAMS}
+    parts: dict[str, list[pa.Table]] = {s: [] for s in engine.streams}
     for chunk in engine.chunks():
         for name, table in chunk.items():
             parts[name].append(table)
@@ -326,7 +358,7 @@ def run(
     writers: dict[str, StreamWriter] = {}
     written: list[Path] = []
     try:
-        for name in SAMPLED_STREAMS:
+        for name in engine.streams:
             path = stream_path(out, name, spec.name, engine.run_id)
             writers[name] = StreamWriter(path, engine.schemas[name])
         bar = _progress(engine, progress)
@@ -339,6 +371,8 @@ def run(
             bar.close()
         sizes: dict[str, dict] = {}
         rates = {"current": engine.fast_fs, "process": engine.slow_fs}
+        if engine.vibration is not None:
+            rates["vibration"] = engine.vibration.fs
         for name, w in writers.items():
             nbytes = w.close()
             written.append(w.path)

@@ -117,11 +117,17 @@ def process_channels(temperature_nodes: list[str]) -> tuple[Channel, ...]:
     return tuple(chans)
 
 
-def stream_schema(channels: tuple[Channel, ...], metadata: dict[bytes, bytes]) -> pa.Schema:
+def vibration_channels(metadata: dict[str, dict[str, str]]) -> tuple[pa.Field, ...]:
+    """Float32 fields of the ``vibration`` stream, one per accelerometer, with metadata."""
+    return tuple(pa.field(name, pa.float32(), metadata=meta) for name, meta in metadata.items())
+
+
+def stream_schema(
+    channels: tuple[Channel | pa.Field, ...], metadata: dict[bytes, bytes]
+) -> pa.Schema:
     """Arrow schema of a sampled stream: t_s, channels, label columns."""
-    return pa.schema(
-        [TIME_FIELD, *(c.field() for c in channels), *LABEL_COLUMNS], metadata=metadata
-    )
+    fields = [c if isinstance(c, pa.Field) else c.field() for c in channels]
+    return pa.schema([TIME_FIELD, *fields, *LABEL_COLUMNS], metadata=metadata)
 
 
 EVENTS_SCHEMA = pa.schema(

@@ -9,6 +9,7 @@ from .drivetrain import Bearing, Load, Shaft
 from .electrical import InductionMotor, MainsSupply
 from .protection import OverloadRelay
 from .thermal import ThermalNetwork
+from .vibration import Accelerometer, VibrationModel, accelerometer_from_dict
 
 if TYPE_CHECKING:
     from ..spec import MachineSpec
@@ -28,6 +29,8 @@ class Machine:
     thermal: ThermalNetwork
     relay: OverloadRelay
     sensors: dict
+    vibration: VibrationModel | None = None
+    accelerometers: tuple[Accelerometer, ...] = ()
 
     @classmethod
     def from_spec(cls, spec: MachineSpec) -> Machine:
@@ -42,4 +45,6 @@ class Machine:
             thermal=ThermalNetwork.from_dict(d["thermal"]),
             relay=OverloadRelay.from_dict(d["protection"]["overload_relay"]),
             sensors=d.get("sensors", {}),
+            vibration=VibrationModel.from_dict(d["vibration"]) if d.get("vibration") else None,
+            accelerometers=tuple(accelerometer_from_dict(a) for a in d.get("accelerometers", [])),
         )

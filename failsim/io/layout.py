@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-STREAMS = ("current", "process", "events", "labels")
+STREAMS = ("current", "process", "vibration", "events", "labels")
 RUNS_FILE = "runs.parquet"
 PART_FILE = "part-0.parquet"
 TMP_SUFFIX = ".partial"

@@ -742,6 +742,10 @@ def _check_machine(d: Mapping[str, Any], src: SpecSource) -> None:
                 node,
             )
 
+    from failsim.spec.vibration_checks import check_machine_vibration
+
+    check_machine_vibration(d, src)
+
 
 def validate_machine(data: object, src: SpecSource | None = None) -> dict[str, Any]:
     """Validate machine data and fill in its defaults.
@@ -810,7 +814,8 @@ def _check_scenario(d: Mapping[str, Any], src: SpecSource) -> None:
 
     for stream, settings in d["streams"].items():
         fs = settings["sample_rate_hz"]
-        if fs > rate:
+        # vibration is synthesised from the interpolated kinematic trace at its own rate
+        if stream != "vibration" and fs > rate:
             raise src.error(
                 ("streams", stream, "sample_rate_hz"),
                 f"{show(fs)} is not allowed: must be at most solver.rate_hz = {rate} (Hz)",
@@ -878,6 +883,9 @@ def check_scenario_machine(
         If the scenario names a thermal node or bearing the machine does not have.
     """
     src = src or SpecSource()
+    from failsim.spec.vibration_checks import check_scenario_vibration
+
+    check_scenario_vibration(scenario, machine, src)
     nodes = thermal_nodes(machine)
     for node in scenario["initial"]["temperatures_c"]:
         if node not in nodes:

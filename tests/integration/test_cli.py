@@ -24,7 +24,9 @@ def test_run_writes_dataset_and_reports(tmp_path):
     assert res.exit_code == 0, res.output
     assert "im_7p5kw_pump_rated" in res.output and "real time" in res.output
     assert (out / "runs.parquet").exists()
-    assert len(list(out.rglob("part-0.parquet"))) == 4
+    assert (
+        len(list(out.rglob("part-0.parquet"))) == 5
+    )  # current, process, vibration, events, labels
 
 
 def test_list_and_describe():

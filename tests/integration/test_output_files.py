@@ -42,7 +42,7 @@ def test_same_seed_gives_byte_identical_files_whatever_the_chunk_size(tmp_path):
     failsim.run(SCENARIO, c, duration_s=1.5, seed=5, options=SolverOptions(chunk_s=1.0))
     da, db, dc = _digest_tree(a), _digest_tree(b), _digest_tree(c)
     assert da == db
-    assert len(da) == 5
+    assert len(da) == 6
     assert da.keys() != dc.keys() or da != dc  # another seed is another run
 
 
@@ -94,7 +94,7 @@ def test_stream_columns_units_and_times(dataset):
 
 def test_provenance_in_every_file(dataset):
     files = sorted(dataset.rglob("*.parquet"))
-    assert len(files) == 5
+    assert len(files) == 6
     for f in files:
         meta = read_file_metadata(pq.read_schema(f).metadata)
         assert meta["versions"]["failsim"] == failsim.__version__

@@ -194,7 +194,11 @@ def test_scenario_defaults_filled() -> None:
     }
     assert d["initial"] == {"temperatures_c": {}, "relay_level_pu": 0.0}
     assert d["events"] == []
-    assert d["streams"] == {"current": {"sample_rate_hz": 10000}, "process": {"sample_rate_hz": 10}}
+    assert d["streams"] == {
+        "current": {"sample_rate_hz": 10000},
+        "process": {"sample_rate_hz": 10},
+        "vibration": {"sample_rate_hz": 25600, "oversample": 4},
+    }
     assert d["solver"] == {"rate_hz": 20000, "thermal_substeps": 200, "chunk_s": 1.0}
 
 
@@ -220,7 +224,7 @@ def test_defaults_inside_partial_sections_and_list_items() -> None:
 
 def test_machine_defaults_filled() -> None:
     data = yaml.safe_load(machine_text())
-    for key in ("description", "sensors", "bearings"):
+    for key in ("description", "sensors", "bearings", "vibration", "accelerometers"):
         data.pop(key)
     data["thermal"]["capacity_j_k"] = {
         k: v for k, v in data["thermal"]["capacity_j_k"].items() if not k.startswith("bearing_")
@@ -235,6 +239,7 @@ def test_machine_defaults_filled() -> None:
     d = machine_from_dict(data).data
     assert d["description"] == ""
     assert d["bearings"] == []
+    assert d["vibration"] is None and d["accelerometers"] == []
     assert d["supply"]["contactor_drop_delay_s"] == 0.02
     assert d["motor"]["iron_loss_w"] == 0.0
     assert d["motor"]["stator_conductor"] == "copper"

@@ -1,0 +1,209 @@
+"""The vibration stage: kinematic trace -> forces -> structural modes -> accelerometers -> DAQ.
+
+Per chunk of the trace (at the synthesis rate ``oversample x fs``):
+
+1. forces at each bearing location (horizontal, vertical, axial): residual imbalance and its
+   harmonics (rotating, coherent with the shaft angle), the twice-line magnetic pull of the
+   air-gap field, broadband machine excitation growing with speed, and any impact sources
+   (bearing defects);
+2. each structural mode is driven by the modal force sum_loc phi(loc) F_loc,dir and
+   responds as a force-to-acceleration biquad (accelerance of a mode with its modal mass);
+3. the acceleration at a sensor is sum_modes phi(sensor loc) response along the sensor axis;
+4. the accelerometer: sensitivity (with its calibration error), mounted resonance, IEPE
+   high-pass, noise density; then the DAQ: linear-phase anti-alias FIR with decimation to
+   fs (sample k at exactly k / fs), clipping at the range and quantisation.
+
+Every filter and random generator carries its state across chunks: the result does not
+depend on how the run is split.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from ..components.machine import Machine
+from ..components.vibration import G0, Accelerometer
+from ..rng import component_rng
+from .filters import (
+    accelerance_biquad,
+    biquad_run,
+    decimate_run,
+    decimation_filter,
+    highpass_biquad,
+    mount_biquad,
+)
+from .sources import DIRECTIONS, ImpactTrain, magnetic_pull, rotating_orders, trace_columns
+
+
+class _SensorChain:
+    def __init__(self, acc: Accelerometer, seed: int, fs_synth: float, fs: int, factor: int):
+        rng = component_rng(seed, f"sensor.accel_{acc.name}")
+        err = acc.sensitivity_error_pct / 100.0
+        self.acc = acc
+        self.gain = 1.0 + (rng.uniform(-err, err) if err > 0 else 0.0)
+        self.rng = rng
+        self.mount = mount_biquad(
+            acc.mounted_resonance_hz, acc.mounted_damping_ratio, fs_synth, 0.45 * fs
+        )
+        self.highpass = highpass_biquad(acc.highpass_hz, fs_synth)
+        self.mount_state = np.zeros(2)
+        self.hp_state = np.zeros(2)
+        self.noise_std = acc.noise_m_s2_per_sqrt_hz * math.sqrt(0.5 * fs_synth)
+        self.fir = decimation_filter(factor)
+        self.history = np.zeros(self.fir.shape[0] - 1)
+        self.factor = factor
+        self.fs = fs
+        self.full_scale = acc.range_m_s2
+        self.step = 2.0 * self.full_scale / float(2**acc.adc_bits)
+
+    @property
+    def delay_s(self) -> float:
+        """Group delay of the DAQ's linear-phase anti-alias filter, s."""
+        return (self.fir.shape[0] - 1) / 2.0 / (self.factor * self.fs)
+
+    def __call__(self, accel: np.ndarray, phase: int) -> np.ndarray:
+        y = biquad_run(self.mount, accel * self.gain, self.mount_state)
+        y = biquad_run(self.highpass, y, self.hp_state)
+        if self.noise_std > 0.0:
+            y = y + self.rng.normal(0.0, self.noise_std, size=y.shape)
+        y = decimate_run(self.fir, y, self.history, self.factor, phase)
+        y = np.clip(y, -self.full_scale, self.full_scale - self.step)
+        return (np.round(y / self.step) * self.step).astype(np.float32)
+
+
+class VibrationStage:
+    """Turns kinematic-trace chunks into the accelerometer columns of the vibration stream."""
+
+    def __init__(self, machine: Machine, seed: int, fs: int, oversample: int, supply_hz: float):
+        vib = machine.vibration
+        if vib is None or not machine.accelerometers:
+            raise ValueError(f"machine {machine.name} has no vibration model or accelerometers")
+        self.machine = machine
+        self.fs = int(fs)
+        self.factor = int(oversample)
+        self.fs_synth = float(self.fs * self.factor)
+        self.locations = [b.name for b in machine.bearings]
+        motor = machine.motor
+        self.w_rated = motor.rated_speed_rad_s
+        rng = component_rng(seed, "vibration.sources")
+        phase1 = (
+            math.radians(vib.imbalance_phase_deg)
+            if vib.imbalance_phase_deg is not None
+            else rng.uniform(0.0, 2.0 * math.pi)
+        )
+        orders = [(1, 1.0, phase1)]
+        for k, ratio in vib.harmonics:
+            orders.append((k, ratio, rng.uniform(0.0, 2.0 * math.pi)))
+        self.orders = tuple(orders)
+        self.mag_phase = rng.uniform(0.0, 2.0 * math.pi)
+        self.mass_ecc = vib.rotor_mass_kg * vib.eccentricity_m(self.w_rated)
+        # rated air-gap (rotor) flux amplitude, for scaling the magnetic pull
+        l_s = motor.magnetizing_inductance_h + motor.stator_leakage_inductance_h
+        v_peak = math.sqrt(2.0 / 3.0) * machine.supply.line_voltage_v
+        self.psi_rated = (motor.magnetizing_inductance_h / l_s) * v_peak / (2 * math.pi * supply_hz)
+        self.share = 1.0 / len(self.locations)  # static share of rotor forces per bearing
+        self.background = vib.background_force_n_per_sqrt_hz * math.sqrt(0.5 * self.fs_synth)
+        self.noise_rng = {
+            loc: component_rng(seed, f"vibration.background.{loc}") for loc in self.locations
+        }
+        self.modes = vib.modes
+        self.mode_coefs = [
+            accelerance_biquad(m.frequency_hz, m.damping_ratio, m.modal_mass_kg, self.fs_synth)
+            for m in vib.modes
+        ]
+        self.mode_states = [np.zeros(2) for _ in vib.modes]
+        self.sensors = [
+            _SensorChain(a, seed, self.fs_synth, self.fs, self.factor)
+            for a in machine.accelerometers
+        ]
+        self.impacts: list[ImpactTrain] = []
+
+    @property
+    def columns(self) -> list[str]:
+        return [s.acc.column for s in self.sensors]
+
+    def add_impacts(self, source: ImpactTrain) -> None:
+        """Add an impact source (a localised bearing defect) at one of the bearings."""
+        if source.location not in self.locations:
+            raise ValueError(f"no bearing {source.location!r}; bearings: {self.locations}")
+        self.impacts.append(source)
+
+    def forces(self, trace: np.ndarray) -> dict[str, np.ndarray]:
+        """Forces (3, n) at each bearing location for one trace chunk, N."""
+        theta, omega, psi_a, psi_b = trace_columns(trace)
+        n = theta.shape[0]
+        f1 = self.mass_ecc * omega * omega
+        fh, fv = rotating_orders(theta, f1, self.orders)
+        vib = self.machine.vibration
+        if vib.magnetic_force_n > 0.0:
+            mh, mv = magnetic_pull(
+                psi_a, psi_b, vib.magnetic_force_n, self.psi_rated, self.mag_phase
+            )
+        else:
+            mh = mv = np.zeros(n)
+        out: dict[str, np.ndarray] = {}
+        speed_scale = np.abs(omega) / self.w_rated
+        for loc in self.locations:
+            f = np.zeros((3, n))
+            f[0] = self.share * (fh + mh)
+            f[1] = self.share * (fv + mv)
+            if self.background > 0.0:
+                # sample-major draws (h0, v0, h1, v1, ...): the same numbers however the run is
+                # split into chunks
+                noise = self.noise_rng[loc].standard_normal((n, 2))
+                f[0] += self.background * speed_scale * noise[:, 0]
+                f[1] += self.background * speed_scale * noise[:, 1]
+            out[loc] = f
+        for src in self.impacts:
+            ih, iv = src.forces(theta, self.fs_synth)
+            out[src.location][0] += ih
+            out[src.location][1] += iv
+        return out
+
+    def accelerations(self, trace: np.ndarray) -> list[np.ndarray]:
+        """True acceleration (m/s^2) at each accelerometer along its axis, synthesis rate."""
+        forces = self.forces(trace)
+        n = trace.shape[1]
+        responses = []
+        for mode, coefs, state in zip(self.modes, self.mode_coefs, self.mode_states, strict=True):
+            d = DIRECTIONS.index(mode.direction)
+            modal_force = np.zeros(n)
+            for loc in self.locations:
+                phi = mode.participation(loc)
+                if phi != 0.0:
+                    modal_force += phi * forces[loc][d]
+            responses.append(biquad_run(coefs, modal_force, state))
+        out = []
+        for s in self.sensors:
+            a = np.zeros(n)
+            for mode, r in zip(self.modes, responses, strict=True):
+                if mode.direction == s.acc.axis:
+                    phi = mode.participation(s.acc.location)
+                    if phi != 0.0:
+                        a += phi * r
+            out.append(a)
+        return out
+
+    def process(self, trace: np.ndarray, j0: int) -> dict[str, np.ndarray]:
+        """Measured columns for a trace chunk whose first sample has synthesis index j0."""
+        phase = (-j0) % self.factor
+        accels = self.accelerations(trace)
+        return {s.acc.column: s(a, phase) for s, a in zip(self.sensors, accels, strict=True)}
+
+    def field_metadata(self) -> dict[str, dict[str, str]]:
+        """Per-column Arrow field metadata: unit, placement, sensitivity, DAQ delay."""
+        meta = {}
+        for s in self.sensors:
+            a = s.acc
+            meta[a.column] = {
+                "unit": "m/s^2",
+                "description": f"acceleration at the {a.location} bearing, {a.axis} axis, measured",
+                "location": a.location,
+                "axis": a.axis,
+                "sensitivity_mv_per_g": f"{a.sensitivity_mv_per_g:g}",
+                "range_m_s2": f"{a.range_g * G0:g}",
+                "daq_filter_delay_s": f"{s.delay_s:.9g}",
+            }
+        return meta
