@@ -9,6 +9,8 @@ Each module covers one physical topic and documents its equations and sources:
 - :mod:`failsim.physics.overload_relay`: thermal-replica overload relay with IEC trip classes.
 - :mod:`failsim.physics.mechanics`: load-torque laws, coast-down, torsional frequency,
   bearing friction.
+- :mod:`failsim.physics.bearing`: rolling-bearing kinematics (characteristic frequencies),
+  load zone, Palmgren friction, spall transit time.
 
 All quantities are SI; every parameter name carries its unit.
 """

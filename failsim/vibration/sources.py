@@ -10,7 +10,9 @@ from __future__ import annotations
 import math
 
 import numpy as np
+from numba import njit
 
+from ..config import NUMBA_OPTIONS
 from ..kernels import layout as L
 
 DIRECTIONS = ("horizontal", "vertical", "axial")
@@ -33,14 +35,34 @@ def rotating_orders(
     -----
     F_h = sum_k r_k F_1 cos(k theta + phi_k), F_v = sum_k r_k F_1 sin(k theta + phi_k): a
     rotating force seen by two radial directions 90 degrees apart (physics.md section 2).
+    The k-th order is formed as e^{j k theta} = (e^{j theta})^k: one cos/sin per sample.
     """
-    fh = np.zeros_like(theta_rad)
-    fv = np.zeros_like(theta_rad)
-    for k, ratio, phase in orders:
-        arg = k * theta_rad + phase
-        fh += ratio * np.cos(arg)
-        fv += ratio * np.sin(arg)
-    return fh * force_1x_n, fv * force_1x_n
+    ks = np.array([o[0] for o in orders], dtype=np.int64)
+    coef = np.array([o[1] * np.exp(1j * o[2]) for o in orders], dtype=np.complex128)
+    return _rotating_orders(np.ascontiguousarray(theta_rad), force_1x_n, ks, coef)
+
+
+@njit(**NUMBA_OPTIONS)
+def _rotating_orders(theta, f1, ks, coef):
+    n = theta.shape[0]
+    fh = np.empty(n)
+    fv = np.empty(n)
+    kmax = 0
+    for k in ks:
+        kmax = max(kmax, k)
+    for j in range(n):
+        e1 = complex(math.cos(theta[j]), math.sin(theta[j]))
+        acc = 0.0 + 0.0j
+        ek = 1.0 + 0.0j
+        m = 0
+        for power in range(1, kmax + 1):
+            ek = ek * e1
+            while m < ks.shape[0] and ks[m] == power:
+                acc += coef[m] * ek
+                m += 1
+        fh[j] = acc.real * f1[j]
+        fv[j] = acc.imag * f1[j]
+    return fh, fv
 
 
 def magnetic_pull(

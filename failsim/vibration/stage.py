@@ -96,7 +96,7 @@ class VibrationStage:
         orders = [(1, 1.0, phase1)]
         for k, ratio in vib.harmonics:
             orders.append((k, ratio, rng.uniform(0.0, 2.0 * math.pi)))
-        self.orders = tuple(orders)
+        self.orders = tuple(sorted(orders))  # ascending order: formed by repeated products
         self.mag_phase = rng.uniform(0.0, 2.0 * math.pi)
         self.mass_ecc = vib.rotor_mass_kg * vib.eccentricity_m(self.w_rated)
         # rated air-gap (rotor) flux amplitude, for scaling the magnetic pull

@@ -197,7 +197,7 @@ def test_scenario_defaults_filled() -> None:
     assert d["streams"] == {
         "current": {"sample_rate_hz": 10000},
         "process": {"sample_rate_hz": 10},
-        "vibration": {"sample_rate_hz": 25600, "oversample": 4},
+        "vibration": {"sample_rate_hz": 25600, "oversample": 2},
     }
     assert d["solver"] == {"rate_hz": 20000, "thermal_substeps": 200, "chunk_s": 1.0}
 

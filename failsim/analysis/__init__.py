@@ -1,0 +1,40 @@
+"""Signal analysis: spectra, envelope analysis, condition indicators, real reference data.
+
+- :mod:`failsim.analysis.spectra`: amplitude and (squared-)envelope spectra, line prominence,
+  RMS / kurtosis / crest factor, velocity RMS and ISO 10816 / 20816 zones.
+- :mod:`failsim.analysis.cwru`: the CWRU Bearing Data Center recordings (real data, not shipped
+  with failsim), used to check the tools and to compare simulated signatures with measured
+  ones. Imported on demand (it needs pandas).
+"""
+
+from __future__ import annotations
+
+from failsim.analysis.spectra import (
+    ISO_10816_ZONE_LIMITS_MM_S,
+    amplitude_spectrum,
+    analytic_signal,
+    crest_factor,
+    db_above_local_median,
+    envelope_spectrum,
+    iso10816_zone,
+    kurtosis,
+    peak_near,
+    rms,
+    squared_envelope_spectrum,
+    velocity_rms_mm_s,
+)
+
+__all__ = [
+    "ISO_10816_ZONE_LIMITS_MM_S",
+    "amplitude_spectrum",
+    "analytic_signal",
+    "crest_factor",
+    "db_above_local_median",
+    "envelope_spectrum",
+    "iso10816_zone",
+    "kurtosis",
+    "peak_near",
+    "rms",
+    "squared_envelope_spectrum",
+    "velocity_rms_mm_s",
+]
