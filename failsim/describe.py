@@ -111,6 +111,47 @@ def describe_machine(name_or_path: str) -> str:
     for b in m.bearings:
         add(f"  bearing {b.name:<17} {b.designation:>10}  friction {b.friction_torque_n_m:.4f} N m")
     add("")
+    f_r = r.speed_rpm / 60.0
+    add(f"bearing defect frequencies at rated speed ({r.speed_rpm:g} rpm, f_r = {f_r:.2f} Hz)")
+    add("  bearing                    FTF      BPFO      BPFI       BSF     2xBSF  (Hz)")
+    for b in m.bearings:
+        mult = b.multipliers()
+        if mult is None:
+            add(f"  {b.name:<20} no geometry (designation not in the catalogue)")
+            continue
+        add(
+            f"  {b.name:<20} {mult.ftf * f_r:9.2f} {mult.bpfo * f_r:9.2f} "
+            f"{mult.bpfi * f_r:9.2f} {mult.bsf * f_r:9.2f} {2 * mult.bsf * f_r:9.2f}"
+        )
+        add(
+            f"  {'  (x f_r)':<20} {mult.ftf:9.4f} {mult.bpfo:9.4f} {mult.bpfi:9.4f} "
+            f"{mult.bsf:9.4f} {2 * mult.bsf:9.4f}"
+        )
+    if m.vibration is not None:
+        vib = m.vibration
+        add("")
+        add("vibration")
+        w_n = motor.rated_speed_rad_s
+        add(f"  rotor mass                {vib.rotor_mass_kg:10.2f} kg")
+        add(
+            f"  balance grade             {'G' + format(vib.balance_grade_mm_s, 'g'):>10}"
+            f"  (e = {vib.eccentricity_m(w_n) * 1e6:.1f} um)"
+        )
+        add(f"  imbalance force at rated  {vib.imbalance_force_n(w_n, w_n):10.2f} N")
+        add(f"  2x line magnetic force    {vib.magnetic_force_n:10.2f} N")
+        for mode in vib.modes:
+            add(
+                f"  mode {mode.name:<20} {mode.frequency_hz:8.1f} Hz  zeta {mode.damping_ratio:.3f}"
+                f"  m {mode.modal_mass_kg:g} kg  {mode.direction}"
+            )
+        for a in m.accelerometers:
+            add(
+                f"  accelerometer {a.name:<24} {a.location} {a.axis}, "
+                f"{a.sensitivity_mv_per_g:g} mV/g, +/-{a.range_g:g} g, "
+                f"{a.noise_ug_per_sqrt_hz:g} ug/sqrt(Hz), "
+                f"mount {a.mounted_resonance_hz / 1e3:g} kHz"
+            )
+    add("")
     add("thermal network")
     net = m.thermal
     for node, c in zip(net.nodes, net.capacity_j_k, strict=True):

@@ -133,12 +133,22 @@ class RunEngine:
                     stream="vibration",
                     sample_rate_hz=self.vibration.fs,
                     synthesis_rate_hz=self.trace_fs,
+                    bearing_multipliers=self._bearing_multipliers(),
                     **common,
                 ),
             )
         self.streams = tuple(self.schemas)
         self.common_metadata = common
         self.process_t: list[np.ndarray] = []
+
+    def _bearing_multipliers(self) -> dict[str, dict[str, float]]:
+        """Defect frequencies of each bearing as multiples of the shaft frequency."""
+        out = {}
+        for b in self.machine.bearings:
+            mult = b.multipliers()
+            if mult is not None:
+                out[b.name] = {k: round(float(v), 6) for k, v in mult._asdict().items()}
+        return out
 
     @property
     def n_total(self) -> int:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+from ..physics.bearing import BearingGeometry, CharacteristicFrequencies, multipliers
 from ..physics.mechanics import bearing_friction_torque_n_m
 
 
@@ -60,23 +61,55 @@ class Load:
 
 @dataclass(frozen=True)
 class Bearing:
-    """A rolling bearing on the motor shaft (friction by the SKF constant-coefficient model)."""
+    """A rolling bearing on the motor shaft.
+
+    Friction by the SKF constant-coefficient model; geometry (for the characteristic defect
+    frequencies) given explicitly or looked up in the bearing catalogue by designation;
+    ``load_zone_epsilon`` is Harris's load-distribution factor (0.5: a +/-90 degree zone).
+    """
 
     name: str
     designation: str
     bore_diameter_m: float
     friction_coefficient: float
     radial_load_n: float
+    position_m: float = 0.0
+    load_zone_epsilon: float = 0.5
+    geometry: BearingGeometry | None = None
 
     @classmethod
     def from_dict(cls, d: dict) -> Bearing:
+        geometry = None
+        g = d.get("geometry")
+        if g:
+            geometry = BearingGeometry(
+                n_elements=int(g["n_elements"]),
+                element_diameter_m=float(g["element_diameter_m"]),
+                pitch_diameter_m=float(g["pitch_diameter_m"]),
+                contact_angle_deg=float(g.get("contact_angle_deg", 0.0)),
+            )
+        elif d.get("designation"):
+            from ..catalogue.bearings import lookup_bearing
+            from ..errors import SpecError
+
+            try:
+                geometry = lookup_bearing(str(d["designation"])).geometry
+            except SpecError:
+                geometry = None  # not in the catalogue: no defect frequencies
         return cls(
             name=str(d["name"]),
             designation=str(d.get("designation", "")),
             bore_diameter_m=float(d["bore_diameter_m"]),
             friction_coefficient=float(d["friction_coefficient"]),
             radial_load_n=float(d["radial_load_n"]),
+            position_m=float(d.get("position_m", 0.0)),
+            load_zone_epsilon=float(d.get("load_zone_epsilon", 0.5)),
+            geometry=geometry,
         )
+
+    def multipliers(self) -> CharacteristicFrequencies | None:
+        """FTF, BPFO, BPFI, BSF as multiples of the shaft frequency (None without geometry)."""
+        return None if self.geometry is None else multipliers(self.geometry)
 
     @property
     def friction_torque_n_m(self) -> float:

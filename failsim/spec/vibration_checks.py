@@ -30,6 +30,22 @@ def check_machine_vibration(d: Mapping[str, Any], src: SpecSource) -> None:
                 "a vibration model needs at least one bearing: forces act at the bearings",
                 None,
             )
+        from failsim.catalogue.bearings import lookup_bearing
+        from failsim.errors import SpecError
+
+        for i, b in enumerate(d["bearings"]):
+            if b.get("geometry"):
+                continue
+            try:
+                lookup_bearing(str(b.get("designation", "")))
+            except SpecError as exc:
+                raise src.error(
+                    ("bearings", i, "designation"),
+                    f"{show(b.get('designation', ''))} is not allowed: a machine with a "
+                    "vibration model needs each bearing's geometry; give `geometry:` or a "
+                    f"catalogue designation ({exc.message})",
+                    b.get("designation", ""),
+                ) from None
         seen: set[str] = set()
         for i, mode in enumerate(vib["modes"]):
             if mode["name"] in seen:

@@ -35,8 +35,18 @@ def _constant_load(torque_n_m: float) -> dict:
         **IDEAL,
         "load": {"type": "constant", "rated_torque_n_m": torque_n_m, "breakaway_torque_n_m": 0.0},
         "bearings": [
-            {"name": "drive_end", "bore_diameter_m": 0.04, "radial_load_n": 0.0},
-            {"name": "non_drive_end", "bore_diameter_m": 0.04, "radial_load_n": 0.0},
+            {
+                "name": "drive_end",
+                "designation": "6308",
+                "bore_diameter_m": 0.04,
+                "radial_load_n": 0.0,
+            },
+            {
+                "name": "non_drive_end",
+                "designation": "6208",
+                "bore_diameter_m": 0.04,
+                "radial_load_n": 0.0,
+            },
         ],
     }
 
@@ -148,11 +158,12 @@ def _coast_machine(friction_n_m: float = 0.0, viscous: float = 0.0) -> dict:
     changes = _constant_load(0.0)
     # SKF model M = 0.5 mu F d: mu 0.01, d 0.04 m -> F for the wanted friction torque
     load_n = friction_n_m / (0.5 * 0.01 * 0.04)
+    de = {"name": "drive_end", "designation": "6308", "bore_diameter_m": 0.04}
+    nde = {"name": "non_drive_end", "designation": "6208", "bore_diameter_m": 0.04}
     changes["bearings"] = [
-        {"name": "drive_end", "bore_diameter_m": 0.04, "friction_coefficient": 0.01,
-         "radial_load_n": load_n},
-        {"name": "non_drive_end", "bore_diameter_m": 0.04, "radial_load_n": 0.0},
-    ]  # fmt: skip
+        {**de, "friction_coefficient": 0.01, "radial_load_n": load_n},
+        {**nde, "radial_load_n": 0.0},
+    ]
     changes["motor"] = {**changes["motor"], "viscous_friction_n_m_s_rad": viscous}
     return changes
 

@@ -31,8 +31,18 @@ def _machine(load_n_m: float) -> dict:
         **IDEAL,
         "load": {"type": "constant", "rated_torque_n_m": load_n_m, "breakaway_torque_n_m": 0.0},
         "bearings": [
-            {"name": "drive_end", "bore_diameter_m": 0.04, "radial_load_n": 0.0},
-            {"name": "non_drive_end", "bore_diameter_m": 0.04, "radial_load_n": 0.0},
+            {
+                "name": "drive_end",
+                "designation": "6308",
+                "bore_diameter_m": 0.04,
+                "radial_load_n": 0.0,
+            },
+            {
+                "name": "non_drive_end",
+                "designation": "6208",
+                "bore_diameter_m": 0.04,
+                "radial_load_n": 0.0,
+            },
         ],
     }
 

@@ -369,3 +369,51 @@ def test_error_in_override_names_the_override(tmp_path: Path) -> None:
     assert "-1" in message and "at least 0" in message
     assert "set by override" in message
     assert info.value.line is None
+
+
+# --------------------------------------------------------------------------- vibration
+
+
+def _vibration_machine() -> dict:
+    import copy
+
+    from failsim.spec import load_machine
+
+    return copy.deepcopy(load_machine("im_7p5kw_pump").data)
+
+
+@pytest.mark.parametrize(
+    ("change", "field", "expected"),
+    [
+        (lambda d: d["accelerometers"][0].update(location="drive_ends"), "location", "drive_end"),
+        (
+            lambda d: d["vibration"]["modes"][0]["shape"].update(fan_end=1.0),
+            "shape.fan_end",
+            "unknown bearing",
+        ),
+        (lambda d: d["bearings"][0].update(designation="6x05"), "designation", "geometry"),
+        (lambda d: d.pop("vibration"), "accelerometers", "vibration model"),
+        (
+            lambda d: d["accelerometers"].append(dict(d["accelerometers"][0])),
+            "accelerometers[3].name",
+            "unique",
+        ),
+    ],
+)
+def test_bad_vibration_sections(change, field, expected) -> None:
+    from failsim.spec import machine_from_dict
+
+    data = _vibration_machine()
+    change(data)
+    with pytest.raises(SpecError) as info:
+        machine_from_dict(data, source="m.yaml")
+    assert field in str(info.value) and expected in str(info.value)
+
+
+def test_mode_above_the_synthesis_band_is_refused() -> None:
+    from failsim.spec import load_scenario
+
+    with pytest.raises(SpecError) as info:
+        load_scenario("im_7p5kw_pump_rated", overrides={"streams.vibration.sample_rate_hz": 6000})
+    text = str(info.value)
+    assert "streams.vibration.sample_rate_hz" in text and "6800" in text
