@@ -149,5 +149,39 @@ def describe_cmd(machine: str) -> None:
     click.echo(describe_machine(machine))
 
 
+@main.command("plot")
+@click.argument("run_dir", type=click.Path(file_okay=False))
+@click.option("--run-id", default=None, help="Run to plot (default: the first completed).")
+@click.option("--channel", default=None, help="Vibration column (default: the first).")
+@click.option("--band", nargs=2, type=float, default=None, help="Envelope band LO HI, Hz.")
+@click.option("--start", "start_s", type=float, default=None, help="Segment start, s.")
+@click.option("--duration", "duration_s", type=float, default=None, help="Segment length, s.")
+@click.option("--out", "png", type=click.Path(dir_okay=False), default=None, help="PNG path.")
+@_friendly
+def plot_cmd(
+    run_dir: str,
+    run_id: str | None,
+    channel: str | None,
+    band: tuple[float, float] | None,
+    start_s: float | None,
+    duration_s: float | None,
+    png: str | None,
+) -> None:
+    """Plot a run's vibration: time series, spectrum, squared-envelope spectrum with the
+    bearings' defect frequencies at the measured speed."""
+    from .analysis.plot import plot_run
+
+    path = plot_run(
+        run_dir,
+        run_id=run_id,
+        channel=channel,
+        band_hz=band,
+        start_s=start_s,
+        duration_s=duration_s,
+        png=png,
+    )
+    click.echo(f"wrote {path}")
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()

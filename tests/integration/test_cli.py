@@ -140,3 +140,18 @@ def test_divergence_stops_with_a_clear_error_and_writes_no_stream(tmp_path, writ
     runs = pd.read_parquet(out / "runs.parquet")
     assert list(runs.status) == ["diverged"]
     assert "diverged" in runs.error.iloc[0]
+
+
+def test_plot_writes_a_png(tmp_path):
+    out = tmp_path / "out"
+    assert (
+        _invoke("run", "im_7p5kw_pump_rated", "--out", str(out), "--duration", "1").exit_code == 0
+    )
+    png = tmp_path / "v.png"
+    res = _invoke("plot", str(out), "--out", str(png), "--channel", "accel_drive_end_vertical_m_s2")
+    assert res.exit_code == 0, res.output
+    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and png.stat().st_size > 20_000
+    res = _invoke("plot", str(out), "--channel", "accel_nowhere_m_s2")
+    assert res.exit_code == 2 and "accel_drive_end_vertical_m_s2" in res.output
+    res = _invoke("plot", str(tmp_path / "empty"))
+    assert res.exit_code != 0 and "runs.parquet" in res.output
