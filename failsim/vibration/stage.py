@@ -34,6 +34,7 @@ from .filters import (
     highpass_biquad,
     mount_biquad,
 )
+from .kernels import sensor_run, structure_run
 from .sources import DIRECTIONS, ImpactTrain, magnetic_pull, rotating_orders, trace_columns
 
 
@@ -64,10 +65,28 @@ class _SensorChain:
         return (self.fir.shape[0] - 1) / 2.0 / (self.factor * self.fs)
 
     def __call__(self, accel: np.ndarray, phase: int) -> np.ndarray:
+        n = accel.shape[0]
+        if self.noise_std > 0.0:
+            noise = self.rng.standard_normal(n, dtype=np.float32)
+        else:
+            noise = np.zeros(n, dtype=np.float32)
+        return sensor_run(
+            accel, self.gain, self.mount, self.mount_state, self.highpass, self.hp_state,
+            noise, self.noise_std,
+            self.fir, self.history, self.factor, phase, self.full_scale, self.step,
+        )  # fmt: skip
+
+    def reference(self, accel: np.ndarray, phase: int) -> np.ndarray:
+        """The same chain step by step with the separate filters (slow; for tests)."""
+        n = accel.shape[0]
+        noise = (
+            self.rng.standard_normal(n, dtype=np.float32).astype(np.float64)
+            if self.noise_std > 0.0
+            else np.zeros(n)
+        )
         y = biquad_run(self.mount, accel * self.gain, self.mount_state)
         y = biquad_run(self.highpass, y, self.hp_state)
-        if self.noise_std > 0.0:
-            y = y + self.rng.normal(0.0, self.noise_std, size=y.shape)
+        y = y + self.noise_std * noise
         y = decimate_run(self.fir, y, self.history, self.factor, phase)
         y = np.clip(y, -self.full_scale, self.full_scale - self.step)
         return (np.round(y / self.step) * self.step).astype(np.float32)
@@ -119,6 +138,24 @@ class VibrationStage:
             for a in machine.accelerometers
         ]
         self.impacts: list[ImpactTrain] = []
+        # packed arrays for the fused loop
+        self._ks = np.array([o[0] for o in self.orders], dtype=np.int64)
+        self._coef = np.array([r * np.exp(1j * p) for _, r, p in self.orders])
+        self._dirs = np.array([DIRECTIONS.index(m.direction) for m in self.modes], dtype=np.int64)
+        self._phi = np.array(
+            [[m.participation(loc) for loc in self.locations] for m in self.modes]
+        ).reshape(len(self.modes), len(self.locations))
+        self._coefs = np.array(self.mode_coefs)
+        self._states = np.zeros((len(self.modes), 2))
+        self._sens_w = np.array(
+            [
+                [
+                    m.participation(s.acc.location) if m.direction == s.acc.axis else 0.0
+                    for m in self.modes
+                ]
+                for s in self.sensors
+            ]
+        ).reshape(len(self.sensors), len(self.modes))
 
     @property
     def columns(self) -> list[str]:
@@ -152,7 +189,7 @@ class VibrationStage:
             if self.background > 0.0:
                 # sample-major draws (h0, v0, h1, v1, ...): the same numbers however the run is
                 # split into chunks
-                noise = self.noise_rng[loc].standard_normal((n, 2))
+                noise = self.noise_rng[loc].standard_normal((n, 2), dtype=np.float32)
                 f[0] += self.background * speed_scale * noise[:, 0]
                 f[1] += self.background * speed_scale * noise[:, 1]
             out[loc] = f
@@ -162,8 +199,41 @@ class VibrationStage:
             out[src.location][1] += iv
         return out
 
-    def accelerations(self, trace: np.ndarray) -> list[np.ndarray]:
-        """True acceleration (m/s^2) at each accelerometer along its axis, synthesis rate."""
+    def accelerations(self, trace: np.ndarray) -> np.ndarray:
+        """True acceleration (m/s^2) at each accelerometer along its axis, synthesis rate,
+        shape (sensors, n): one fused pass over the samples."""
+        theta, omega, psi_a, psi_b = trace_columns(trace)
+        n = theta.shape[0]
+        n_loc = len(self.locations)
+        if self.background > 0.0:
+            noise = np.empty((n_loc, n, 2), dtype=np.float32)
+            for i, loc in enumerate(self.locations):
+                noise[i] = self.noise_rng[loc].standard_normal((n, 2), dtype=np.float32)
+        else:
+            noise = np.zeros((n_loc, 0, 2), dtype=np.float32)
+        if self.impacts:
+            impacts = np.zeros((n_loc, 3, n))
+            for src in self.impacts:
+                ih, iv = src.forces(theta, self.fs_synth)
+                i = self.locations.index(src.location)
+                impacts[i, 0] += ih
+                impacts[i, 1] += iv
+        else:
+            impacts = np.zeros((n_loc, 3, 0))
+        vib = self.machine.vibration
+        mag_k = vib.magnetic_force_n / (self.psi_rated * self.psi_rated)
+        return structure_run(
+            np.ascontiguousarray(theta), np.ascontiguousarray(omega),
+            np.ascontiguousarray(psi_a), np.ascontiguousarray(psi_b),
+            self._ks, self._coef, self.mass_ecc, mag_k,
+            math.cos(self.mag_phase), math.sin(self.mag_phase), self.share, self.background,
+            1.0 / self.w_rated, noise, impacts, bool(self.impacts),
+            self._phi, self._dirs, self._coefs, self._states, self._sens_w,
+        )  # fmt: skip
+
+    def accelerations_reference(self, trace: np.ndarray) -> list[np.ndarray]:
+        """The same as :meth:`accelerations` through :meth:`forces` and separate filters
+        (slow and readable; for tests). Uses its own copy of the mode states."""
         forces = self.forces(trace)
         n = trace.shape[1]
         responses = []
@@ -174,7 +244,7 @@ class VibrationStage:
                 phi = mode.participation(loc)
                 if phi != 0.0:
                     modal_force += phi * forces[loc][d]
-            responses.append(biquad_run(coefs, modal_force, state))
+            responses.append(biquad_run(coefs, modal_force, state.copy()))
         out = []
         for s in self.sensors:
             a = np.zeros(n)
@@ -190,7 +260,7 @@ class VibrationStage:
         """Measured columns for a trace chunk whose first sample has synthesis index j0."""
         phase = (-j0) % self.factor
         accels = self.accelerations(trace)
-        return {s.acc.column: s(a, phase) for s, a in zip(self.sensors, accels, strict=True)}
+        return {s.acc.column: s(accels[i], phase) for i, s in enumerate(self.sensors)}
 
     def field_metadata(self) -> dict[str, dict[str, str]]:
         """Per-column Arrow field metadata: unit, placement, sensitivity, DAQ delay."""
