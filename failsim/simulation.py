@@ -66,7 +66,7 @@ def make_run_id(scenario: ScenarioSpec) -> str:
 
 
 def _advance_fn():
-    from .kernels.induction_mains import advance
+    from .kernels.machine_kernel import advance
 
     return advance
 
@@ -223,6 +223,9 @@ class RunEngine:
             "speed_load_rad_s",
             "coupling_twist_rad",
             "angle_rad",
+            "dc_link_voltage_v",
+            "belt_speed_m_s",
+            "belt_load_kg",
         )
         state = dict(zip(names, (float(v) for v in pk.x), strict=True))
         reason = L.DIVERGENCE_REASONS.get(int(pk.ii[L.I_DIVERGED]), "unknown")

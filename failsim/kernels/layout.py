@@ -1,4 +1,4 @@
-"""Index layout of the packed arrays the induction-machine kernel works on.
+"""Index layout of the packed arrays the machine kernel works on.
 
 The kernel sees only arrays. This module names every slot so that the packing code
 (:mod:`failsim.kernels.pack`), the kernel and the reference implementation agree.
@@ -16,7 +16,10 @@ X_WM = 4  # motor shaft speed, rad/s
 X_WL = 5  # load shaft speed, rad/s
 X_TWIST = 6  # coupling twist theta_motor - theta_load, rad
 X_THM = 7  # motor shaft angle, rad (unwrapped)
-N_X = 8
+X_VDC = 8  # drive DC-link voltage, V (drive-fed machines; 0 on mains)
+X_VBELT = 9  # belt speed, m/s (conveyors)
+X_MLOAD = 10  # bulk material on the belt, kg (conveyors)
+N_X = 11
 
 # -------------------------------------------------------------- other carried state (float) --
 S_THETA_SUPPLY = 0  # supply (positive-sequence) angle, rad, wrapped to [0, 2 pi)
@@ -35,10 +38,16 @@ S_ACC_I2C = 12
 S_ACC_BEARING0 = 13  # integral of bearing friction loss per bearing, J (N_BEARING_MAX slots)
 N_BEARING_MAX = 4
 S_SLOW_ACC0 = S_ACC_BEARING0 + N_BEARING_MAX  # integrals since last slow sample (N_AVG slots)
-S_COND_CURRENT_RMS = S_SLOW_ACC0 + 8  # max phase rms current over the last thermal step, A
+N_AVG_MAX = 12
+S_COND_CURRENT_RMS = S_SLOW_ACC0 + N_AVG_MAX  # max phase rms current over the last thermal step
 S_TEMPS0 = S_COND_CURRENT_RMS + 1  # thermal node temperatures, degC (N_NODE_MAX slots)
 N_NODE_MAX = 12
-N_S = S_TEMPS0 + N_NODE_MAX
+S_THETA_OUT = S_TEMPS0 + N_NODE_MAX  # drive output voltage angle, rad, wrapped
+S_F_OUT = S_THETA_OUT + 1  # drive output frequency, Hz (ramped)
+S_F_REF = S_THETA_OUT + 2  # drive frequency set-point, Hz
+S_STO_AT = S_THETA_OUT + 3  # step index at which the drive's gates block (pending); -1 if none
+S_ACC_CHOPPER = S_THETA_OUT + 4  # integral of braking-resistor power, J (for the events)
+N_S = S_THETA_OUT + 5
 
 # ------------------------------------------------------------------ integer state ----------
 I_STEP = 0  # next solver step index n (time t_n = n / rate)
@@ -56,7 +65,11 @@ I_K_FAST = I_STATE_LOGGED + 1  # next fast-stream sample index k (t_k = k / fs)
 I_K_SLOW = I_STATE_LOGGED + 2  # next slow-stream sample index
 I_CACHE_VALID = I_STATE_LOGGED + 3  # internal: derivative cache valid (never set across calls)
 I_K_TRACE = I_STATE_LOGGED + 4  # next kinematic-trace sample index
-N_I = I_STATE_LOGGED + 5
+I_DRIVE_MODE = I_STATE_LOGGED + 5  # DRV_* code of the drive (drive-fed machines)
+I_CHOPPER_ON = I_STATE_LOGGED + 6  # 1 while the braking chopper conducts
+I_DRIVE_FAULT = I_STATE_LOGGED + 7  # FAULT_* code of a drive trip, 0 = none
+I_BELT_SLIPPING = I_STATE_LOGGED + 8  # 1 while the belt slips on the drive pulley
+N_I = I_STATE_LOGGED + 9
 
 # ------------------------------------------------------------------ parameters (float) -----
 P_RATE_HZ = 0  # solver rate, Hz
@@ -115,7 +128,71 @@ P_W_STANDSTILL = P_T_AMBIENT + 9  # speed below which a stopping machine counts 
 P_I_LIMIT = P_T_AMBIENT + 10  # divergence guard: current magnitude limit, A
 P_W_LIMIT = P_T_AMBIENT + 11  # divergence guard: speed limit, rad/s
 P_BEARING_T_TOTAL = P_T_AMBIENT + 12  # sum of the bearings' friction torques, N m
-N_P = P_T_AMBIENT + 13
+# supply kind and drive (variable-frequency drive, V/f control, average model)
+P_SUPPLY_KIND = P_T_AMBIENT + 13  # SUPPLY_* code
+P_DRV_FN = P_SUPPLY_KIND + 1  # rated (base) frequency of the V/f law, Hz
+P_DRV_VN = P_SUPPLY_KIND + 2  # rated output voltage, phase peak, V
+P_DRV_BOOST = P_SUPPLY_KIND + 3  # voltage boost at 0 Hz, per unit of rated
+P_DRV_RAMP_UP = P_SUPPLY_KIND + 4  # acceleration ramp, Hz/s
+P_DRV_RAMP_DOWN = P_SUPPLY_KIND + 5  # deceleration ramp, Hz/s
+P_DRV_SS1_RAMP = P_SUPPLY_KIND + 6  # SS1 / SS2 deceleration ramp, Hz/s
+P_DRV_ILIM = P_SUPPLY_KIND + 7  # current limit, peak of the space vector, A
+P_DRV_C = P_SUPPLY_KIND + 8  # DC-link capacitance, F
+P_DRV_RSRC = P_SUPPLY_KIND + 9  # rectifier source resistance, ohm
+P_DRV_VRECT = P_SUPPLY_KIND + 10  # no-load rectified voltage at rated supply, V
+P_DRV_VCHOP_ON = P_SUPPLY_KIND + 11  # chopper switch-on voltage, V
+P_DRV_VCHOP_OFF = P_SUPPLY_KIND + 12  # chopper switch-off voltage, V
+P_DRV_RBRAKE = P_SUPPLY_KIND + 13  # braking resistor, ohm; 0 = none
+P_DRV_VOV = P_SUPPLY_KIND + 14  # overvoltage trip, V
+P_DRV_VUV = P_SUPPLY_KIND + 15  # undervoltage trip, V
+P_DRV_VOV_CTRL = P_SUPPLY_KIND + 16  # DC-link level above which deceleration is held, V
+P_DRV_STO_DELAY = P_SUPPLY_KIND + 17  # STO response time, s
+P_DRV_FSET = P_SUPPLY_KIND + 18  # frequency set-point when started, Hz
+P_DRV_PWM_HZ = P_SUPPLY_KIND + 19  # switching frequency, Hz (for the ripple component)
+# gearbox and belt conveyor
+P_GEAR_RATIO = P_SUPPLY_KIND + 20  # input speed / output speed; 1 without a gearbox
+P_GEAR_EFF = P_SUPPLY_KIND + 21  # efficiency, applied against the power flow
+P_CONVEYOR = P_SUPPLY_KIND + 22  # 1: the load is a belt conveyor
+P_PULLEY_R = P_SUPPLY_KIND + 23  # drive pulley radius, m
+P_BELT_MASS = P_SUPPLY_KIND + 24  # moving mass without bulk load (belt, idlers), kg
+P_CONV_LEN = P_SUPPLY_KIND + 25  # conveyor length, m
+P_CONV_CFLG = P_SUPPLY_KIND + 26  # C f L g of the main resistance, N per kg/m
+P_CONV_QFIX = P_SUPPLY_KIND + 27  # q_RO + q_RU + 2 q_B cos(delta), kg/m
+P_CONV_COSD = P_SUPPLY_KIND + 28  # cos(inclination)
+P_CONV_LIFT = P_SUPPLY_KIND + 29  # lift H, m
+P_CONV_SPECIAL = P_SUPPLY_KIND + 30  # special resistances, N
+P_BELT_T2 = P_SUPPLY_KIND + 31  # slack-side tension from the take-up, N
+P_BELT_WRAP = P_SUPPLY_KIND + 32  # wrap angle on the drive pulley, rad
+P_BELT_MU_S = P_SUPPLY_KIND + 33  # static friction coefficient belt-lagging
+P_BELT_MU_K = P_SUPPLY_KIND + 34  # kinetic friction coefficient
+P_BELT_VSTRIB = P_SUPPLY_KIND + 35  # Stribeck velocity, m/s
+P_BELT_VEPS = P_SUPPLY_KIND + 36  # friction regularisation velocity, m/s
+P_FEED_KG_S = P_SUPPLY_KIND + 37  # bulk feed rate at load_pu = 1, kg/s
+P_BELT_VEPS_RES = P_SUPPLY_KIND + 38  # regularisation of the running resistance's sign, m/s
+P_SLIP_DETECT = P_SUPPLY_KIND + 39  # relative slip above which the belt counts as slipping
+P_BELT_VN = P_SUPPLY_KIND + 40  # design belt speed, m/s (the feeder follows the belt speed)
+N_P = P_SUPPLY_KIND + 41
+
+SUPPLY_MAINS = 0
+SUPPLY_VFD = 1
+
+# drive modes
+DRV_OFF = 0  # gates blocked, no output (stopped or never started)
+DRV_RUN = 1  # running towards the set-point on the ramps
+DRV_RAMP_STOP = 2  # normal stop: ramp to 0 Hz, then gates off
+DRV_SS1 = 3  # safe stop 1: SS1 ramp to 0 Hz, then STO
+DRV_SS2 = 4  # safe stop 2: SS2 ramp to 0 Hz, then hold at standstill with output on
+DRV_STO = 5  # safe torque off (also after a drive fault)
+
+# drive faults
+FAULT_OVERVOLTAGE = 1
+FAULT_UNDERVOLTAGE = 2
+FAULT_OVERLOAD = 3  # the motor-protection replica of the drive
+DRIVE_FAULTS = {
+    FAULT_OVERVOLTAGE: "dc_link_overvoltage",
+    FAULT_UNDERVOLTAGE: "dc_link_undervoltage",
+    FAULT_OVERLOAD: "motor_overload",
+}
 
 # ---------------------------------------------------------------- profiles -----------------
 # prof[j, m, 0] = time s, prof[j, m, 1] = value; prof_n[j] = number of breakpoints; linear
@@ -136,13 +213,22 @@ ACT_OPEN_CONTACTOR = 2
 ACT_OPEN_PHASE = 3
 ACT_RESTORE_PHASE = 4
 ACT_SET_PARAM = 5  # arg = parameter index, value = new value
+ACT_DRIVE_START = 6  # run towards the set-point
+ACT_DRIVE_STOP = 7  # normal ramp stop
+ACT_STO = 8  # safe torque off (stop category 0)
+ACT_SS1 = 9  # safe stop 1 (stop category 1)
+ACT_SS2 = 10  # safe stop 2 (stop category 2)
+ACT_DRIVE_SETPOINT = 11  # value = new frequency set-point, Hz
 
 # condition signals (evaluated every thermal step)
 SIG_SPEED_RPM = 0
 SIG_TORQUE_N_M = 1
 SIG_CURRENT_RMS_A = 2
 SIG_RELAY_LEVEL = 3
-SIG_TEMP0 = 4  # + node index
+SIG_DC_LINK_V = 4
+SIG_BELT_SPEED = 5
+SIG_BELT_SLIP_PCT = 6
+SIG_TEMP0 = 7  # + node index
 
 # ---------------------------------------------------------------- events -------------------
 # ev[j] = (t_s, code, arg, value)
@@ -156,6 +242,11 @@ EV_RELAY_TRIPPED = 7  # value = rms current at the trip, A
 EV_TRIGGER_FIRED = 8  # arg = trigger index
 EV_PARAM_SET = 9  # arg = parameter index, value = new value
 EV_DIVERGED = 10  # arg = DIV_* reason
+EV_DRIVE_MODE = 11  # arg = new DRV_* mode
+EV_DRIVE_FAULT = 12  # arg = FAULT_*, value = DC-link voltage or current
+EV_CHOPPER = 13  # arg = 1 on, 0 off; value = DC-link voltage
+EV_BELT_SLIP = 14  # arg = 1 slipping starts, 0 ends; value = relative slip
+EV_STO_ACTIVE = 15  # the gates blocked (STO reached the power stage)
 N_EV_COLS = 4
 
 # machine states
@@ -199,10 +290,16 @@ Q_USQ = 2  # mean of u_a^2 + u_b^2 + u_c^2 over the interval, V^2
 Q_P = 3  # mean active power into the motor terminals over the interval, W
 Q_TSHAFT = 4  # mean coupling torque over the interval, N m
 Q_WM = 5  # mean motor speed over the interval, rad/s
-Q_RELAY = 6  # relay replica level at t_k, pu
-Q_TEMP0 = 7  # node temperatures at t_k, degC (N_NODE_MAX slots)
+Q_VDC = 6  # mean DC-link voltage, V
+Q_FOUT = 7  # mean drive output frequency, Hz
+Q_VBELT = 8  # mean belt speed, m/s
+Q_VPULLEY = 9  # mean drive-pulley surface speed, m/s
+Q_MLOAD = 10  # mean bulk mass on the belt, kg
+Q_PCHOP = 11  # mean braking-resistor power, W
+Q_RELAY = 12  # relay replica level at t_k, pu
+Q_TEMP0 = 13  # node temperatures at t_k, degC (N_NODE_MAX slots)
 N_Q = Q_TEMP0 + N_NODE_MAX
-N_AVG = 5  # Q_ISQ .. Q_WM are interval means
+N_AVG = 11  # Q_ISQ .. Q_PCHOP are interval means
 
 # kinematic trace (input of the vibration stage), instantaneous values at t = k / fs_trace
 T_THETA_M = 0  # motor shaft angle, rad (unwrapped)
@@ -223,7 +320,13 @@ Y_USQ = 7
 Y_P = 8
 Y_TSHAFT = 9
 Y_WM = 10
-Y_THM = 11
-Y_PSIRA = 12
-Y_PSIRB = 13
-N_Y = 14
+Y_VDC = 11
+Y_FOUT = 12
+Y_VBELT = 13
+Y_VPULLEY = 14
+Y_MLOAD = 15
+Y_PCHOP = 16  # (Y_ISQ .. Y_PCHOP: the N_AVG interval-mean channels, in Q order)
+Y_THM = 17
+Y_PSIRA = 18
+Y_PSIRB = 19
+N_Y = 20

@@ -35,7 +35,7 @@ MATERIAL_K = {"copper": 234.5, "aluminium": 225.0}
 
 @dataclass
 class Packed:
-    """All arrays of one run, ready for :func:`failsim.kernels.induction_mains.advance`."""
+    """All arrays of one run, ready for :func:`failsim.kernels.machine_kernel.advance`."""
 
     x: np.ndarray
     s: np.ndarray
@@ -150,6 +150,9 @@ def pack(
         load.rated_torque_n_m if load.type == "constant" else load.a_n_m
     )
     p[L.P_WEPS_L] = max(1e-3, 2.0 * dt * t_l / load.inertia_kg_m2)
+    p[L.P_GEAR_RATIO] = 1.0
+    p[L.P_GEAR_EFF] = 1.0
+    p[L.P_SUPPLY_KIND] = L.SUPPLY_MAINS
     p[L.P_N_BEARINGS] = len(bearing_t)
     p[L.P_BEARING_T_TOTAL] = t_m
     for j, tb in enumerate(bearing_t):

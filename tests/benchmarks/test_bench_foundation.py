@@ -32,7 +32,7 @@ def _scenario(duration_s: float):
 
 def test_kernel_steps_per_second(benchmark):
     """Solver steps per second of the kernel alone (one core, after compilation)."""
-    from failsim.kernels.induction_mains import advance
+    from failsim.kernels.machine_kernel import advance
 
     spec = _scenario(5.0)
     template = RunEngine(spec).packed

@@ -1,7 +1,7 @@
 """Slow, plain reference of the induction-motor-on-mains kernel.
 
 Written from the equations (``reference/physics.md`` sections 1 and 3) and from the documented
-behaviour of :mod:`failsim.kernels.induction_mains` (its module docstring and the comments in
+behaviour of :mod:`failsim.kernels.machine_kernel` (its module docstring and the comments in
 :mod:`failsim.kernels.layout`), without looking at how the kernel computes anything. Space
 vectors are Python complex numbers ``alpha + j beta`` (amplitude-invariant Clarke transform),
 the thermal step uses :func:`numpy.linalg.solve`, and the streams are interpolated after the

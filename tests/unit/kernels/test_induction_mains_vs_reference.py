@@ -49,7 +49,7 @@ RTOL = 1e-9
 
 @pytest.fixture(scope="module")
 def advance():
-    from failsim.kernels.induction_mains import advance
+    from failsim.kernels.machine_kernel import advance
 
     return advance
 

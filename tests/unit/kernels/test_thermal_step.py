@@ -7,7 +7,7 @@ import pytest
 
 from failsim.components.machine import Machine
 from failsim.kernels import layout as L
-from failsim.kernels.induction_mains import _thermal_step
+from failsim.kernels.machine_kernel import _thermal_step
 from failsim.kernels.pack import pack
 from failsim.physics.thermal import steady_state_temperatures_c, step_response_c
 from failsim.spec import load_machine, load_scenario

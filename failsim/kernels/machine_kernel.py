@@ -1,0 +1,961 @@
+"""Numba kernel of a motor-driven machine: induction motor on mains or on a V/f drive with its
+DC link, braking chopper and safety functions, two-mass shaft, gearbox, load law or lumped
+belt conveyor, thermal network, overload relay.
+
+Private layer. Arrays in, arrays out; the slot names are in :mod:`failsim.kernels.layout`.
+
+One call of :func:`advance` integrates solver steps ``ii[I_STEP]`` .. ``n_end - 1`` with
+fixed-step RK4 at ``p[P_RATE_HZ]`` (time of step n is exactly ``n / rate``), and writes
+
+* the fast (electrical) stream, instantaneous values linearly interpolated to ``t = k / fs``;
+* the slow (process) stream, interval means and instantaneous states at ``t = k / fs``;
+* the event log (``ev``), one row per realised discrete event.
+
+Discrete things happen at step boundaries, in this order: pending contactor opening, time
+triggers, and (every ``thermal_substeps`` steps) the thermal network, the overload relay and
+condition triggers, which see the means of the losses and of ``i^2`` over their sub-cycle (so
+the 50 Hz ripple is integrated, not sampled). All carried state lives in ``x``, ``s``, ``ii``
+and ``trig_s``, so splitting a run into chunks does not change a single bit of the result.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from numba import njit
+
+from ..config import NUMBA_OPTIONS
+from . import layout as L
+
+TWO_PI = 2.0 * math.pi
+SQRT3_2 = 0.5 * math.sqrt(3.0)
+
+# auxiliary quantities returned by _deriv
+A_TE = 0  # electromagnetic torque, N m
+A_TSHAFT = 1  # coupling torque, N m
+A_ILA = 2  # line current alpha, A (stator + iron-loss shunt)
+A_ILB = 3
+A_UMA = 4  # motor terminal voltage alpha, V
+A_UMB = 5
+A_PFE = 6  # iron loss, W
+A_PCUR = 7  # rotor copper loss, W
+A_PCUS = 8  # stator copper loss, W
+A_PFW = 9  # windage + viscous loss, W
+A_BEAR_SCALE = 10  # tanh(w / w_eps): bearing friction direction and regularisation
+A_VPULLEY = 11  # drive-pulley surface speed, m/s (conveyors)
+A_PCHOP = 12  # braking-resistor power, W
+N_A = 13
+
+
+@njit(**NUMBA_OPTIONS)
+def _profile_value(prof, prof_n, j, cursor, t):
+    """Piecewise-linear profile j at time t, searching forward from ``cursor``."""
+    n = prof_n[j]
+    if n == 0:
+        return 1.0
+    m = cursor
+    while m + 1 < n and prof[j, m + 1, 0] <= t:
+        m += 1
+    if m == 0 and t < prof[j, 0, 0]:
+        return prof[j, 0, 1]
+    if m + 1 >= n:
+        return prof[j, n - 1, 1]
+    t0 = prof[j, m, 0]
+    t1 = prof[j, m + 1, 0]
+    if t1 <= t0:
+        return prof[j, m + 1, 1]
+    return prof[j, m, 1] + (prof[j, m + 1, 1] - prof[j, m, 1]) * (t - t0) / (t1 - t0)
+
+
+@njit(**NUMBA_OPTIONS)
+def _open_phase_index(mask):
+    """Index of the single open phase, -1 if none, 3 if two or more (no current path)."""
+    if mask == 0:
+        return -1
+    if mask == 1:
+        return 0
+    if mask == 2:
+        return 1
+    if mask == 4:
+        return 2
+    return 3
+
+
+@njit(**NUMBA_OPTIONS)
+def _fast_tanh(v):
+    """tanh, exact to the last bit: beyond |v| = 20 it is +/-1 in double precision."""
+    if v > 20.0:
+        return 1.0
+    if v < -20.0:
+        return -1.0
+    return math.tanh(v)
+
+
+@njit(**NUMBA_OPTIONS)
+def _output_on(ii, p):
+    """True while the motor is connected to a voltage source: the mains contactor is closed,
+    or the drive's power stage is switching."""
+    if p[L.P_SUPPLY_KIND] == L.SUPPLY_VFD:
+        mode = ii[L.I_DRIVE_MODE]
+        return mode != L.DRV_OFF and mode != L.DRV_STO
+    return ii[L.I_CONTACTOR] == 1
+
+
+@njit(**NUMBA_OPTIONS)
+def _deriv(x, ua, ub, load_scale, vscale, s, ii, p, dx, aux):
+    """Right-hand side for source voltage (ua, ub) (V, alpha-beta: mains, or the drive's V/f
+    output before its DC-link limit), load-profile scale ``load_scale`` and supply-voltage
+    scale ``vscale`` (per unit); fills ``dx`` and ``aux``."""
+    isa = x[L.X_ISA]
+    isb = x[L.X_ISB]
+    pra = x[L.X_PSIRA]
+    prb = x[L.X_PSIRB]
+    wm = x[L.X_WM]
+    wl = x[L.X_WL]
+    ls = p[L.P_LS]
+    lr = p[L.P_LR]
+    lm = p[L.P_LM]
+    npp = p[L.P_POLE_PAIRS]
+    sig_ls = ls - lm * lm / lr  # sigma * L_s
+    kr = lm / lr
+    rs = s[L.S_RS]
+    rr = s[L.S_RR]
+
+    # rotor circuit (stator frame), with an optional rotor-axis resistance asymmetry
+    ira = (pra - lm * isa) / lr
+    irb = (prb - lm * isb) / lr
+    asym = p[L.P_ROTOR_ASYM]
+    if asym != 0.0:
+        the = npp * x[L.X_THM]
+        c = math.cos(the)
+        sn = math.sin(the)
+        ird = c * ira + sn * irb
+        irq = -sn * ira + c * irb
+        vd = rr * (1.0 + asym) * ird
+        vq = rr * irq
+        vra = c * vd - sn * vq
+        vrb = sn * vd + c * vq
+        pcur = 1.5 * (vd * ird + vq * irq)
+    else:
+        vra = rr * ira
+        vrb = rr * irb
+        pcur = 1.5 * rr * (ira * ira + irb * irb)
+    we = npp * wm
+    dpra = -vra - we * prb
+    dprb = -vrb + we * pra
+
+    # stator circuit
+    open_idx = _open_phase_index(ii[L.I_PHASE_OPEN])
+    vfd = p[L.P_SUPPLY_KIND] == L.SUPPLY_VFD
+    conducting = _output_on(ii, p) and open_idx < 3
+    if conducting and vfd:
+        # the inverter cannot put out more than the DC link allows (SVPWM: V_dc / sqrt 3)
+        umag = math.sqrt(ua * ua + ub * ub)
+        vmax = max(x[L.X_VDC], 0.0) / math.sqrt(3.0)
+        if umag > vmax:
+            scale = vmax / umag
+            ua = ua * scale
+            ub = ub * scale
+    if conducting:
+        disa = (ua - rs * isa - kr * dpra) / sig_ls
+        disb = (ub - rs * isb - kr * dprb) / sig_ls
+        if open_idx >= 0:
+            # one line open: current can only flow along e_perp, perpendicular to the open
+            # phase's axis; the open terminal floats (its voltage follows from the machine)
+            ang = TWO_PI * open_idx / 3.0
+            epa = -math.sin(ang)
+            epb = math.cos(ang)
+            proj = disa * epa + disb * epb
+            disa = proj * epa
+            disb = proj * epb
+            uma = rs * isa + sig_ls * disa + kr * dpra
+            umb = rs * isb + sig_ls * disb + kr * dprb
+            up = ua * epa + ub * epb
+            ifa = p[L.P_G_FE] * up * epa
+            ifb = p[L.P_G_FE] * up * epb
+            pfe = 1.5 * p[L.P_G_FE] * up * up
+        else:
+            uma = ua
+            umb = ub
+            ifa = p[L.P_G_FE] * ua
+            ifb = p[L.P_G_FE] * ub
+            pfe = 1.5 * p[L.P_G_FE] * (ua * ua + ub * ub)
+    else:
+        disa = 0.0
+        disb = 0.0
+        # residual voltage of the rotor field at the open terminals
+        uma = kr * dpra
+        umb = kr * dprb
+        ifa = 0.0
+        ifb = 0.0
+        pfe = 0.0
+
+    te = 1.5 * npp * kr * (pra * isb - prb * isa)
+    tsh = p[L.P_K_COUPLING] * x[L.X_TWIST] + p[L.P_C_COUPLING] * (wm - wl)
+    ila = isa + ifa
+    ilb = isb + ifb
+    # DC link of a drive: rectifier charging from the supply, inverter power, chopper
+    pchop = 0.0
+    dvdc = 0.0
+    if vfd:
+        vdc = x[L.X_VDC]
+        i_rect = 0.0
+        if ii[L.I_CONTACTOR] == 1:
+            i_rect = max(0.0, (p[L.P_DRV_VRECT] * vscale - vdc) / p[L.P_DRV_RSRC])
+        p_inv = 0.0
+        if conducting:
+            p_inv = 1.5 * (uma * ila + umb * ilb)
+        if ii[L.I_CHOPPER_ON] == 1 and p[L.P_DRV_RBRAKE] > 0.0:
+            pchop = vdc * vdc / p[L.P_DRV_RBRAKE]
+        i_load = (p_inv + pchop) / vdc if vdc > 1.0 else 0.0
+        dvdc = (i_rect - i_load) / p[L.P_DRV_C]
+    bear_scale = _fast_tanh(wm / p[L.P_WEPS_M])
+    tb = p[L.P_BEARING_T_TOTAL]
+    tfw = p[L.P_B_VISCOUS] * wm + p[L.P_K_WINDAGE] * wm * abs(wm)
+    dwm = (te - tsh - tb * bear_scale - tfw) / p[L.P_JM]
+
+    # load at the gearbox output: a load law scaled by the load profile, or the belt conveyor
+    sgn_l = _fast_tanh(wl / p[L.P_WEPS_L])
+    ratio = p[L.P_GEAR_RATIO]
+    wout = wl / ratio
+    dvb = 0.0
+    dml = 0.0
+    vpulley = 0.0
+    if p[L.P_CONVEYOR] != 0.0:
+        r = p[L.P_PULLEY_R]
+        vb = x[L.X_VBELT]
+        vpulley = wout * r
+        vrel = vpulley - vb
+        # Euler-Eytelwein capstan limit with a Stribeck friction coefficient, regularised
+        mu = p[L.P_BELT_MU_K] + (p[L.P_BELT_MU_S] - p[L.P_BELT_MU_K]) * math.exp(
+            -abs(vrel) / p[L.P_BELT_VSTRIB]
+        )
+        fmax = p[L.P_BELT_T2] * (math.exp(mu * p[L.P_BELT_WRAP]) - 1.0)
+        ft = fmax * _fast_tanh(vrel / p[L.P_BELT_VEPS])
+        # running resistance (DIN 22101 form) of belt, idlers and bulk load; lift
+        mload = max(x[L.X_MLOAD], 0.0)
+        qg = mload / p[L.P_CONV_LEN]
+        main = p[L.P_CONV_CFLG] * (p[L.P_CONV_QFIX] + qg * p[L.P_CONV_COSD])
+        fres = (main + p[L.P_CONV_SPECIAL]) * _fast_tanh(vb / p[L.P_BELT_VEPS_RES])
+        fres += qg * p[L.P_CONV_LIFT] * 9.80665
+        dvb = (ft - fres) / (p[L.P_BELT_MASS] + mload)
+        follow = min(max(vb / p[L.P_BELT_VN], 0.0), 1.0)
+        dml = p[L.P_FEED_KG_S] * load_scale * follow - mload * max(vb, 0.0) / p[L.P_CONV_LEN]
+        tout = ft * r
+    else:
+        kind = int(p[L.P_LOAD_KIND])
+        sgn_o = _fast_tanh(wout / p[L.P_WEPS_L])
+        if kind == L.LOAD_CONSTANT:
+            tout = p[L.P_LOAD_TN] * sgn_o
+        elif kind == L.LOAD_LINEAR:
+            tout = p[L.P_LOAD_TN] * wout / p[L.P_LOAD_WN]
+        elif kind == L.LOAD_QUADRATIC:
+            tout = p[L.P_LOAD_TN] * wout * abs(wout) / (p[L.P_LOAD_WN] * p[L.P_LOAD_WN])
+        else:
+            tout = sgn_o * (p[L.P_LOAD_A] + p[L.P_LOAD_B] * abs(wout) + p[L.P_LOAD_C] * wout * wout)
+        tout = load_scale * tout
+    # through the gearbox: its losses always oppose the power flow
+    if tout * wout >= 0.0:
+        tin = tout / (ratio * p[L.P_GEAR_EFF])
+    else:
+        tin = tout * p[L.P_GEAR_EFF] / ratio
+    tl = tin + p[L.P_LOAD_BREAKAWAY] * sgn_l + p[L.P_EXT_TORQUE]
+    dwl = (tsh - tl) / p[L.P_JL]
+
+    dx[L.X_ISA] = disa
+    dx[L.X_ISB] = disb
+    dx[L.X_PSIRA] = dpra
+    dx[L.X_PSIRB] = dprb
+    dx[L.X_WM] = dwm
+    dx[L.X_WL] = dwl
+    dx[L.X_TWIST] = wm - wl
+    dx[L.X_THM] = wm
+    dx[L.X_VDC] = dvdc
+    dx[L.X_VBELT] = dvb
+    dx[L.X_MLOAD] = dml
+
+    aux[A_TE] = te
+    aux[A_TSHAFT] = tsh
+    aux[A_ILA] = ila
+    aux[A_ILB] = ilb
+    aux[A_UMA] = uma
+    aux[A_UMB] = umb
+    aux[A_PFE] = pfe
+    aux[A_PCUR] = pcur
+    aux[A_PCUS] = 1.5 * rs * (isa * isa + isb * isb)
+    aux[A_PFW] = tfw * wm
+    aux[A_BEAR_SCALE] = bear_scale
+    aux[A_VPULLEY] = vpulley
+    aux[A_PCHOP] = pchop
+
+
+@njit(**NUMBA_OPTIONS)
+def _supply(c, sn, vs, p, out, j):
+    """Supply voltage (alpha, beta) for positive-sequence phasor (c, sn) = (cos, sin) of the
+    supply angle, amplitude ``vs`` (V), into out[j], out[j + 1]. The negative sequence has
+    the ratio P_UNBALANCE at the angle offset P_UNBALANCE_ANGLE."""
+    u2 = p[L.P_UNBALANCE]
+    if u2 == 0.0:
+        out[j] = vs * c
+        out[j + 1] = vs * sn
+    else:
+        ca = math.cos(p[L.P_UNBALANCE_ANGLE])
+        sa = math.sin(p[L.P_UNBALANCE_ANGLE])
+        cn = c * ca - sn * sa
+        snn = sn * ca + c * sa
+        out[j] = vs * (c + u2 * cn)
+        out[j + 1] = vs * (sn - u2 * snn)
+
+
+@njit(**NUMBA_OPTIONS)
+def vf_peak_voltage(f_hz, p):
+    """Phase peak voltage of the drive's V/f law at output frequency f (Hz)."""
+    ratio = min(abs(f_hz) / p[L.P_DRV_FN], 1.0)
+    return p[L.P_DRV_VN] * (p[L.P_DRV_BOOST] + (1.0 - p[L.P_DRV_BOOST]) * ratio)
+
+
+@njit(**NUMBA_OPTIONS)
+def _stage_inputs(t, dt, s, ii, p, prof, prof_n, half_step, u):
+    """Source voltages, load scales and supply-voltage scales at t_n, t_n + dt/2 and
+    t_n + dt, into u = (ua0, ub0, ua1, ub1, ua2, ub2, load0, load1, load2, v0, v1, v2).
+
+    The source is the mains (its angle S_THETA_SUPPLY) or the drive output (S_THETA_OUT at
+    the V/f voltage of S_F_OUT). The phasor is rotated by the half-step angle instead of
+    evaluating cos/sin at every stage; ``half_step`` False gives only the t_n values."""
+    cv = ii[L.I_PROF_CURSOR0 + L.PROF_VOLTAGE]
+    cl = ii[L.I_PROF_CURSOR0 + L.PROF_LOAD]
+    v0 = _profile_value(prof, prof_n, L.PROF_VOLTAGE, cv, t)
+    v1 = _profile_value(prof, prof_n, L.PROF_VOLTAGE, cv, t + 0.5 * dt)
+    v2 = _profile_value(prof, prof_n, L.PROF_VOLTAGE, cv, t + dt)
+    u[6] = _profile_value(prof, prof_n, L.PROF_LOAD, cl, t)
+    u[7] = _profile_value(prof, prof_n, L.PROF_LOAD, cl, t + 0.5 * dt)
+    u[8] = _profile_value(prof, prof_n, L.PROF_LOAD, cl, t + dt)
+    u[9] = v0
+    u[10] = v1
+    u[11] = v2
+    if p[L.P_SUPPLY_KIND] == L.SUPPLY_VFD:
+        angle = s[L.S_THETA_OUT]
+        f = s[L.S_F_OUT]
+    else:
+        angle = s[L.S_THETA_SUPPLY]
+        f = p[L.P_F_SUPPLY]
+    c0 = math.cos(angle)
+    s0 = math.sin(angle)
+    rot_c = 1.0
+    rot_s = 0.0
+    if half_step:
+        half = math.pi * f * dt
+        rot_c = math.cos(half)
+        rot_s = math.sin(half)
+    c1 = c0 * rot_c - s0 * rot_s
+    s1 = s0 * rot_c + c0 * rot_s
+    c2 = c1 * rot_c - s1 * rot_s
+    s2 = s1 * rot_c + c1 * rot_s
+    if p[L.P_SUPPLY_KIND] == L.SUPPLY_VFD:
+        vv = vf_peak_voltage(f, p)
+        u[0] = vv * c0
+        u[1] = vv * s0
+        u[2] = vv * c1
+        u[3] = vv * s1
+        u[4] = vv * c2
+        u[5] = vv * s2
+    else:
+        vp = p[L.P_V_PEAK]
+        _supply(c0, s0, vp * v0, p, u, 0)
+        _supply(c1, s1, vp * v1, p, u, 2)
+        _supply(c2, s2, vp * v2, p, u, 4)
+
+
+@njit(**NUMBA_OPTIONS)
+def _outputs(x, s, aux, y):
+    """Per-step output vector y from the state and the auxiliaries of its derivative."""
+    ila = aux[A_ILA]
+    ilb = aux[A_ILB]
+    uma = aux[A_UMA]
+    umb = aux[A_UMB]
+    y[L.Y_IA] = ila
+    y[L.Y_IB] = -0.5 * ila + SQRT3_2 * ilb
+    y[L.Y_IC] = -0.5 * ila - SQRT3_2 * ilb
+    y[L.Y_UA] = uma
+    y[L.Y_UB] = -0.5 * uma + SQRT3_2 * umb
+    y[L.Y_UC] = -0.5 * uma - SQRT3_2 * umb
+    y[L.Y_ISQ] = y[L.Y_IA] * y[L.Y_IA] + y[L.Y_IB] * y[L.Y_IB] + y[L.Y_IC] * y[L.Y_IC]
+    y[L.Y_USQ] = y[L.Y_UA] * y[L.Y_UA] + y[L.Y_UB] * y[L.Y_UB] + y[L.Y_UC] * y[L.Y_UC]
+    y[L.Y_P] = 1.5 * (uma * ila + umb * ilb)
+    y[L.Y_TSHAFT] = aux[A_TSHAFT]
+    y[L.Y_WM] = x[L.X_WM]
+    y[L.Y_VDC] = x[L.X_VDC]
+    y[L.Y_FOUT] = s[L.S_F_OUT]
+    y[L.Y_VBELT] = x[L.X_VBELT]
+    y[L.Y_VPULLEY] = aux[A_VPULLEY]
+    y[L.Y_MLOAD] = x[L.X_MLOAD]
+    y[L.Y_PCHOP] = aux[A_PCHOP]
+    y[L.Y_THM] = x[L.X_THM]
+    y[L.Y_PSIRA] = x[L.X_PSIRA]
+    y[L.Y_PSIRB] = x[L.X_PSIRB]
+
+
+@njit(**NUMBA_OPTIONS)
+def _log(ev, ii, t, code, arg, value):
+    k = ii[L.I_N_EVENTS]
+    if k < ev.shape[0]:
+        ev[k, 0] = t
+        ev[k, 1] = code
+        ev[k, 2] = arg
+        ev[k, 3] = value
+        ii[L.I_N_EVENTS] = k + 1
+
+
+@njit(**NUMBA_OPTIONS)
+def _opening_step(t, p):
+    """Step at which contacts commanded open at time t (a step time) open: the command's step
+    plus the drop-out delay rounded to whole steps (exact on the step grid)."""
+    rate = p[L.P_RATE_HZ]
+    return float(round(t * rate) + round(p[L.P_CONTACTOR_DELAY] * rate))
+
+
+@njit(**NUMBA_OPTIONS)
+def _apply_action(action, arg, value, t, x, s, ii, p, ev):
+    """Carry out one trigger action at time t. Returns True if the modes changed.
+
+    (Not recursive: Numba's cache does not handle self-recursive kernels.)"""
+    if p[L.P_SUPPLY_KIND] != L.SUPPLY_VFD:
+        # without a drive, a stop of category 0 is the contactor opening, a start its closing
+        if action == L.ACT_STO or action == L.ACT_SS1 or action == L.ACT_DRIVE_STOP:
+            action = L.ACT_OPEN_CONTACTOR
+        elif action == L.ACT_DRIVE_START:
+            action = L.ACT_CLOSE_CONTACTOR
+    if action == L.ACT_CLOSE_CONTACTOR:
+        if ii[L.I_CONTACTOR] == 0 and ii[L.I_RELAY_TRIPPED] == 0:
+            ii[L.I_CONTACTOR] = 1
+            ii[L.I_REACHED_RUNNING] = 0
+            s[L.S_CONTACTOR_OPEN_AT] = -1.0
+            _log(ev, ii, t, L.EV_CONTACTOR_CLOSED, 0, 0.0)
+            return True
+    elif action == L.ACT_OPEN_CONTACTOR:
+        if ii[L.I_CONTACTOR] == 1 and s[L.S_CONTACTOR_OPEN_AT] < 0.0:
+            s[L.S_CONTACTOR_OPEN_AT] = _opening_step(t, p)
+            _log(ev, ii, t, L.EV_CONTACTOR_OPEN_COMMAND, 0, 0.0)
+            return True
+    elif action == L.ACT_OPEN_PHASE:
+        bit = 1 << arg
+        if ii[L.I_PHASE_OPEN] & bit == 0:
+            ii[L.I_PHASE_OPEN] |= bit
+            _project_currents(x, ii, p)
+            _log(ev, ii, t, L.EV_PHASE_OPENED, arg, 0.0)
+            return True
+    elif action == L.ACT_RESTORE_PHASE:
+        bit = 1 << arg
+        if ii[L.I_PHASE_OPEN] & bit != 0:
+            ii[L.I_PHASE_OPEN] &= ~bit
+            _log(ev, ii, t, L.EV_PHASE_RESTORED, arg, 0.0)
+            return True
+    elif action == L.ACT_SET_PARAM:
+        p[arg] = value
+        _log(ev, ii, t, L.EV_PARAM_SET, arg, value)
+        return True
+    elif p[L.P_SUPPLY_KIND] == L.SUPPLY_VFD:
+        return _drive_action(action, value, t, s, ii, p, ev)
+    return False
+
+
+@njit(**NUMBA_OPTIONS)
+def _set_drive_mode(mode, t, ii, ev):
+    if ii[L.I_DRIVE_MODE] != mode:
+        ii[L.I_DRIVE_MODE] = mode
+        _log(ev, ii, t, L.EV_DRIVE_MODE, mode, 0.0)
+
+
+@njit(**NUMBA_OPTIONS)
+def _command_sto(t, s, ii, p, ev):
+    """Schedule STO after the drive's response time (on the step grid)."""
+    if ii[L.I_DRIVE_MODE] != L.DRV_STO and s[L.S_STO_AT] < 0.0:
+        rate = p[L.P_RATE_HZ]
+        s[L.S_STO_AT] = float(round(t * rate) + round(p[L.P_DRV_STO_DELAY] * rate))
+
+
+@njit(**NUMBA_OPTIONS)
+def _drive_action(action, value, t, s, ii, p, ev):
+    """Commands to a variable-frequency drive. Returns True if anything changed."""
+    mode = ii[L.I_DRIVE_MODE]
+    blocked = ii[L.I_DRIVE_FAULT] != 0 or ii[L.I_RELAY_TRIPPED] != 0
+    if action == L.ACT_DRIVE_START:
+        if not blocked and mode != L.DRV_STO and s[L.S_STO_AT] < 0.0 and mode != L.DRV_RUN:
+            if s[L.S_F_REF] <= 0.0:
+                s[L.S_F_REF] = p[L.P_DRV_FSET]
+            ii[L.I_REACHED_RUNNING] = 0
+            _set_drive_mode(L.DRV_RUN, t, ii, ev)
+            return True
+    elif action == L.ACT_DRIVE_STOP:
+        if mode == L.DRV_RUN:
+            _set_drive_mode(L.DRV_RAMP_STOP, t, ii, ev)
+            return True
+    elif action == L.ACT_SS1:
+        if mode == L.DRV_RUN or mode == L.DRV_RAMP_STOP or mode == L.DRV_SS2:
+            _set_drive_mode(L.DRV_SS1, t, ii, ev)
+            return True
+        _command_sto(t, s, ii, p, ev)
+        return True
+    elif action == L.ACT_SS2:
+        if mode == L.DRV_RUN or mode == L.DRV_RAMP_STOP:
+            _set_drive_mode(L.DRV_SS2, t, ii, ev)
+            return True
+    elif action == L.ACT_STO:
+        _command_sto(t, s, ii, p, ev)
+        return True
+    elif action == L.ACT_DRIVE_SETPOINT:
+        s[L.S_F_REF] = value
+        return True
+    return False
+
+
+@njit(**NUMBA_OPTIONS)
+def _project_currents(x, ii, p):
+    """Interrupt the stator current in open lines (all of it if no path is left)."""
+    open_idx = _open_phase_index(ii[L.I_PHASE_OPEN])
+    if not _output_on(ii, p) or open_idx == 3:
+        x[L.X_ISA] = 0.0
+        x[L.X_ISB] = 0.0
+    elif open_idx >= 0:
+        ang = TWO_PI * open_idx / 3.0
+        epa = -math.sin(ang)
+        epb = math.cos(ang)
+        proj = x[L.X_ISA] * epa + x[L.X_ISB] * epb
+        x[L.X_ISA] = proj * epa
+        x[L.X_ISB] = proj * epb
+
+
+@njit(**NUMBA_OPTIONS)
+def _solve_in_place(a, b):
+    """Solve a z = b by Gaussian elimination with partial pivoting; b becomes z."""
+    n = b.shape[0]
+    for col in range(n):
+        piv = col
+        big = abs(a[col, col])
+        for r in range(col + 1, n):
+            if abs(a[r, col]) > big:
+                big = abs(a[r, col])
+                piv = r
+        if piv != col:
+            for c in range(n):
+                tmp = a[col, c]
+                a[col, c] = a[piv, c]
+                a[piv, c] = tmp
+            tmp = b[col]
+            b[col] = b[piv]
+            b[piv] = tmp
+        for r in range(col + 1, n):
+            f = a[r, col] / a[col, col]
+            if f != 0.0:
+                for c in range(col, n):
+                    a[r, c] -= f * a[col, c]
+                b[r] -= f * b[col]
+    for r in range(n - 1, -1, -1):
+        acc = b[r]
+        for c in range(r + 1, n):
+            acc -= a[r, c] * b[c]
+        b[r] = acc / a[r, r]
+
+
+@njit(**NUMBA_OPTIONS)
+def _thermal_step(x, s, p, th, amat, rhs):
+    """Backward-Euler step of C dT/dt = P - G T + g_amb fan(w) (T_amb - T) over L.S_ACC_DT.
+
+    Losses are the means over the sub-cycle. Also updates the temperature-dependent
+    resistances. Returns the sub-cycle length (s).
+    """
+    dt = s[L.S_ACC_DT]
+    n = int(p[L.P_N_NODES])
+    w_ratio = abs(x[L.X_WM]) / p[L.P_W_RATED]
+    fan = p[L.P_FAN_STANDSTILL] + (1.0 - p[L.P_FAN_STANDSTILL]) * w_ratio ** p[L.P_FAN_EXPONENT]
+    tamb = p[L.P_T_AMBIENT]
+    for i in range(n):
+        rhs[i] = 0.0
+    rhs[int(p[L.P_NODE_WINDING])] += s[L.S_ACC_CU_S] / dt
+    rhs[int(p[L.P_NODE_ROTOR])] += s[L.S_ACC_CU_R] / dt
+    rhs[int(p[L.P_NODE_IRON])] += s[L.S_ACC_FE] / dt
+    rhs[int(p[L.P_NODE_HOUSING])] += s[L.S_ACC_FW] / dt
+    for j in range(int(p[L.P_N_BEARINGS])):
+        rhs[int(p[L.P_NODE_BEARING0 + j])] += s[L.S_ACC_BEARING0 + j] / dt
+    for i in range(n):
+        c_dt = th[i, n + 1] / dt
+        g_amb = th[i, n] * fan
+        for j in range(n):
+            amat[i, j] = th[i, j]
+        amat[i, i] += c_dt + g_amb
+        rhs[i] += c_dt * s[L.S_TEMPS0 + i] + g_amb * tamb
+    _solve_in_place(amat[:n, :n], rhs[:n])
+    for i in range(n):
+        s[L.S_TEMPS0 + i] = rhs[i]
+    if p[L.P_THERMAL_COUPLING] != 0.0:
+        tref = p[L.P_R_REF_TEMP_C]
+        tw = s[L.S_TEMPS0 + int(p[L.P_NODE_WINDING])]
+        tr = s[L.S_TEMPS0 + int(p[L.P_NODE_ROTOR])]
+        s[L.S_RS] = p[L.P_RS_REF] * (p[L.P_RS_TEMP_K] + tw) / (p[L.P_RS_TEMP_K] + tref)
+        s[L.S_RR] = p[L.P_RR_REF] * (p[L.P_RR_TEMP_K] + tr) / (p[L.P_RR_TEMP_K] + tref)
+    return dt
+
+
+@njit(**NUMBA_OPTIONS)
+def _signal(sig, x, s, p):
+    """Value of condition signal ``sig`` now."""
+    if sig == L.SIG_SPEED_RPM:
+        return x[L.X_WM] * 60.0 / TWO_PI
+    if sig == L.SIG_TORQUE_N_M:
+        return p[L.P_K_COUPLING] * x[L.X_TWIST] + p[L.P_C_COUPLING] * (x[L.X_WM] - x[L.X_WL])
+    if sig == L.SIG_CURRENT_RMS_A:
+        return s[L.S_COND_CURRENT_RMS]
+    if sig == L.SIG_RELAY_LEVEL:
+        return s[L.S_RELAY_LEVEL]
+    if sig == L.SIG_DC_LINK_V:
+        return x[L.X_VDC]
+    if sig == L.SIG_BELT_SPEED:
+        return x[L.X_VBELT]
+    if sig == L.SIG_BELT_SLIP_PCT:
+        return 100.0 * _belt_slip(x, p)
+    return s[L.S_TEMPS0 + sig - L.SIG_TEMP0]
+
+
+@njit(**NUMBA_OPTIONS)
+def _belt_slip(x, p):
+    """Relative slip of the belt on the drive pulley, (v_pulley - v_belt) / v_pulley."""
+    if p[L.P_CONVEYOR] == 0.0:
+        return 0.0
+    vp = x[L.X_WL] / p[L.P_GEAR_RATIO] * p[L.P_PULLEY_R]
+    return (vp - x[L.X_VBELT]) / max(abs(vp), 0.05 * p[L.P_BELT_VN])
+
+
+@njit(**NUMBA_OPTIONS)
+def _machine_state(x, s, ii, p):
+    if ii[L.I_RELAY_TRIPPED] == 1 or ii[L.I_DRIVE_FAULT] != 0:
+        return L.MS_TRIPPED
+    if p[L.P_SUPPLY_KIND] == L.SUPPLY_VFD:
+        if ii[L.I_DRIVE_MODE] == L.DRV_RUN:
+            if ii[L.I_REACHED_RUNNING] == 0 and s[L.S_F_OUT] >= s[L.S_F_REF]:
+                ii[L.I_REACHED_RUNNING] = 1
+            if ii[L.I_REACHED_RUNNING] == 1:
+                return L.MS_RUNNING
+            return L.MS_STARTING
+        if abs(x[L.X_WM]) > p[L.P_W_STANDSTILL]:
+            return L.MS_STOPPING
+        return L.MS_STOPPED
+    if ii[L.I_CONTACTOR] == 1:
+        if ii[L.I_REACHED_RUNNING] == 0 and x[L.X_WM] >= p[L.P_W_RUNNING]:
+            ii[L.I_REACHED_RUNNING] = 1
+        if ii[L.I_REACHED_RUNNING] == 1:
+            return L.MS_RUNNING
+        return L.MS_STARTING
+    if abs(x[L.X_WM]) > p[L.P_W_STANDSTILL]:
+        return L.MS_STOPPING
+    return L.MS_STOPPED
+
+
+@njit(**NUMBA_OPTIONS)
+def _drive_fault(code, value, t, s, ii, p, ev):
+    if ii[L.I_DRIVE_FAULT] == 0:
+        ii[L.I_DRIVE_FAULT] = code
+        _log(ev, ii, t, L.EV_DRIVE_FAULT, code, value)
+        _command_sto(t, s, ii, p, ev)
+
+
+@njit(**NUMBA_OPTIONS)
+def _drive_step(x, s, ii, p, ev, t, n, dt):
+    """The drive's discrete logic at step n: braking chopper (hysteresis), DC-link trips,
+    pending STO, and the output-frequency ramp with current limit and DC-link overvoltage
+    control. Returns True if anything the derivative depends on changed."""
+    changed = False
+    vdc = x[L.X_VDC]
+    if p[L.P_DRV_RBRAKE] > 0.0:
+        if ii[L.I_CHOPPER_ON] == 0 and vdc > p[L.P_DRV_VCHOP_ON]:
+            ii[L.I_CHOPPER_ON] = 1
+            _log(ev, ii, t, L.EV_CHOPPER, 1, vdc)
+            changed = True
+        elif ii[L.I_CHOPPER_ON] == 1 and vdc < p[L.P_DRV_VCHOP_OFF]:
+            ii[L.I_CHOPPER_ON] = 0
+            _log(ev, ii, t, L.EV_CHOPPER, 0, vdc)
+            changed = True
+    mode = ii[L.I_DRIVE_MODE]
+    on = mode != L.DRV_OFF and mode != L.DRV_STO
+    if vdc > p[L.P_DRV_VOV]:
+        _drive_fault(L.FAULT_OVERVOLTAGE, vdc, t, s, ii, p, ev)
+    elif on and vdc < p[L.P_DRV_VUV]:
+        _drive_fault(L.FAULT_UNDERVOLTAGE, vdc, t, s, ii, p, ev)
+    if s[L.S_STO_AT] >= 0.0 and n >= s[L.S_STO_AT]:
+        s[L.S_STO_AT] = -1.0
+        _set_drive_mode(L.DRV_STO, t, ii, ev)
+        _log(ev, ii, t, L.EV_STO_ACTIVE, 0, 0.0)
+        s[L.S_F_OUT] = 0.0
+        _project_currents(x, ii, p)
+        return True
+    mode = ii[L.I_DRIVE_MODE]
+    if mode == L.DRV_OFF or mode == L.DRV_STO:
+        return changed
+    target = s[L.S_F_REF] if mode == L.DRV_RUN else 0.0
+    up = p[L.P_DRV_RAMP_UP]
+    down = p[L.P_DRV_SS1_RAMP] if mode == L.DRV_SS1 or mode == L.DRV_SS2 else p[L.P_DRV_RAMP_DOWN]
+    f = s[L.S_F_OUT]
+    i_peak = math.sqrt(x[L.X_ISA] * x[L.X_ISA] + x[L.X_ISB] * x[L.X_ISB])
+    if f < target:
+        if i_peak < p[L.P_DRV_ILIM]:
+            f = min(target, f + up * dt)
+        elif i_peak > 1.1 * p[L.P_DRV_ILIM]:
+            f = max(0.0, f - up * dt)  # stall prevention: back off
+    elif f > target:
+        if vdc < p[L.P_DRV_VOV_CTRL]:
+            f = max(target, f - down * dt)  # else hold: the ramp stretches
+    if f != s[L.S_F_OUT]:
+        s[L.S_F_OUT] = f
+        changed = True
+    if f == 0.0 and target == 0.0:
+        if mode == L.DRV_RAMP_STOP:
+            _set_drive_mode(L.DRV_OFF, t, ii, ev)
+            _project_currents(x, ii, p)
+            changed = True
+        elif mode == L.DRV_SS1:
+            _set_drive_mode(L.DRV_STO, t, ii, ev)
+            _log(ev, ii, t, L.EV_STO_ACTIVE, 0, 0.0)
+            _project_currents(x, ii, p)
+            changed = True
+    return changed
+
+
+@njit(**NUMBA_OPTIONS)
+def advance(
+    x,
+    s,
+    ii,
+    p,
+    prof,
+    prof_n,
+    th,
+    trig_i,
+    trig_f,
+    trig_s,
+    ev,
+    n_end,
+    fast_rate,
+    fast_out,
+    fast_k0,
+    slow_rate,
+    slow_out,
+    slow_k0,
+    trace_rate,
+    trace_out,
+    trace_k0,
+):
+    """Integrate up to step ``n_end`` (exclusive), or until the event buffer is nearly full
+    or the state diverges. Carried state: x, s, ii, trig_s. Outputs: fast_out[:, k - fast_k0],
+    slow_out[:, k - slow_k0], trace_out[:, k - trace_k0] (skipped when trace_rate is 0),
+    ev[:ii[L.I_N_EVENTS]]."""
+    rate = int(p[L.P_RATE_HZ])
+    dt = 1.0 / p[L.P_RATE_HZ]
+    sub = int(p[L.P_THERMAL_SUBSTEPS])
+    n_nodes = int(p[L.P_N_NODES])
+    n_trig = trig_i.shape[0]
+    ev_room = ev.shape[0] - 16
+
+    k1 = np.empty(L.N_X)
+    k2 = np.empty(L.N_X)
+    k3 = np.empty(L.N_X)
+    k4 = np.empty(L.N_X)
+    xs = np.empty(L.N_X)
+    aux = np.empty(N_A)
+    aux_tmp = np.empty(N_A)
+    y0 = np.empty(L.N_Y)
+    y1 = np.empty(L.N_Y)
+    amat = np.empty((n_nodes, n_nodes))
+    rhs = np.empty(n_nodes)
+    u = np.empty(12)
+    vfd = p[L.P_SUPPLY_KIND] == L.SUPPLY_VFD
+    ii[L.I_CACHE_VALID] = 0
+
+    n = ii[L.I_STEP]
+    while n < n_end:
+        if ii[L.I_N_EVENTS] >= ev_room:
+            break
+        t = n / p[L.P_RATE_HZ]
+        changed = False
+
+        # ---------------------------------------------------------- discrete events at t_n
+        if s[L.S_CONTACTOR_OPEN_AT] >= 0.0 and n >= s[L.S_CONTACTOR_OPEN_AT]:
+            s[L.S_CONTACTOR_OPEN_AT] = -1.0
+            ii[L.I_CONTACTOR] = 0
+            _project_currents(x, ii, p)
+            _log(ev, ii, t, L.EV_CONTACTOR_OPENED, 0, 0.0)
+            changed = True
+        if vfd and _drive_step(x, s, ii, p, ev, t, n, dt):
+            changed = True
+        for j in range(n_trig):
+            if trig_i[j, 0] == L.TRIG_AT_TIME and trig_s[j, 0] == 0.0 and t >= trig_f[j, 0]:
+                trig_s[j, 0] = 1.0
+                _log(ev, ii, t, L.EV_TRIGGER_FIRED, j, 0.0)
+                if _apply_action(trig_i[j, 1], trig_i[j, 2], trig_f[j, 2], t, x, s, ii, p, ev):
+                    changed = True
+        if n > 0 and n % sub == 0:
+            dt_th = _thermal_step(x, s, p, th, amat, rhs)
+            # overload relay replica on the largest phase mean square
+            ms = max(s[L.S_ACC_I2A], max(s[L.S_ACC_I2B], s[L.S_ACC_I2C])) / dt_th
+            s[L.S_COND_CURRENT_RMS] = math.sqrt(ms)
+            ie_k = p[L.P_RELAY_IE] * p[L.P_RELAY_K]
+            target = ms / (ie_k * ie_k)
+            lvl = s[L.S_RELAY_LEVEL]
+            s[L.S_RELAY_LEVEL] = target + (lvl - target) * math.exp(-dt_th / p[L.P_RELAY_TAU])
+            for j in range(L.S_ACC_DT, L.S_ACC_BEARING0 + L.N_BEARING_MAX):
+                s[j] = 0.0
+            if (
+                p[L.P_RELAY_ENABLED] != 0.0
+                and ii[L.I_RELAY_TRIPPED] == 0
+                and s[L.S_RELAY_LEVEL] >= 1.0
+            ):
+                ii[L.I_RELAY_TRIPPED] = 1
+                _log(ev, ii, t, L.EV_RELAY_TRIPPED, 0, s[L.S_COND_CURRENT_RMS])
+                if vfd:
+                    _drive_fault(L.FAULT_OVERLOAD, s[L.S_COND_CURRENT_RMS], t, s, ii, p, ev)
+                elif ii[L.I_CONTACTOR] == 1 and s[L.S_CONTACTOR_OPEN_AT] < 0.0:
+                    s[L.S_CONTACTOR_OPEN_AT] = _opening_step(t, p)
+                    _log(ev, ii, t, L.EV_CONTACTOR_OPEN_COMMAND, 1, 0.0)
+            for j in range(n_trig):
+                kind = trig_i[j, 0]
+                if kind == L.TRIG_AT_TIME or trig_s[j, 0] != 0.0:
+                    continue
+                v = _signal(trig_i[j, 3], x, s, p)
+                hit = (kind == L.TRIG_ABOVE and v > trig_f[j, 0]) or (
+                    kind == L.TRIG_BELOW and v < trig_f[j, 0]
+                )
+                if hit:
+                    trig_s[j, 1] += dt_th
+                    if trig_s[j, 1] >= trig_f[j, 1]:
+                        trig_s[j, 0] = 1.0
+                        _log(ev, ii, t, L.EV_TRIGGER_FIRED, j, v)
+                        _apply_action(trig_i[j, 1], trig_i[j, 2], trig_f[j, 2], t, x, s, ii, p, ev)
+                else:
+                    trig_s[j, 1] = 0.0
+            changed = True
+        # profile cursors
+        for j in range(prof_n.shape[0]):
+            m = ii[L.I_PROF_CURSOR0 + j]
+            while m + 1 < prof_n[j] and prof[j, m + 1, 0] <= t:
+                m += 1
+            ii[L.I_PROF_CURSOR0 + j] = m
+        st = _machine_state(x, s, ii, p)
+        if st != ii[L.I_MACHINE_STATE] or ii[L.I_STATE_LOGGED] == 0:
+            ii[L.I_MACHINE_STATE] = st
+            ii[L.I_STATE_LOGGED] = 1
+            _log(ev, ii, t, L.EV_STATE, st, x[L.X_WM])
+
+        # ---------------------------------------------------------- derivative at t_n
+        _stage_inputs(t, dt, s, ii, p, prof, prof_n, True, u)
+        if changed or ii[L.I_CACHE_VALID] == 0:
+            _deriv(x, u[0], u[1], u[6], u[9], s, ii, p, k1, aux)
+            _outputs(x, s, aux, y0)
+        # losses over [t_n, t_n+1) (left rectangle at 20 kHz resolves the mains ripple)
+        s[L.S_ACC_DT] += dt
+        s[L.S_ACC_CU_S] += aux[A_PCUS] * dt
+        s[L.S_ACC_CU_R] += aux[A_PCUR] * dt
+        s[L.S_ACC_FE] += aux[A_PFE] * dt
+        s[L.S_ACC_FW] += aux[A_PFW] * dt
+        for j in range(int(p[L.P_N_BEARINGS])):
+            s[L.S_ACC_BEARING0 + j] += p[L.P_BEARING_T0 + j] * aux[A_BEAR_SCALE] * x[L.X_WM] * dt
+        s[L.S_ACC_I2A] += y0[L.Y_IA] * y0[L.Y_IA] * dt
+        s[L.S_ACC_I2B] += y0[L.Y_IB] * y0[L.Y_IB] * dt
+        s[L.S_ACC_I2C] += y0[L.Y_IC] * y0[L.Y_IC] * dt
+
+        # ---------------------------------------------------------- RK4 step
+        for j in range(L.N_X):
+            xs[j] = x[j] + 0.5 * dt * k1[j]
+        _deriv(xs, u[2], u[3], u[7], u[10], s, ii, p, k2, aux_tmp)
+        for j in range(L.N_X):
+            xs[j] = x[j] + 0.5 * dt * k2[j]
+        _deriv(xs, u[2], u[3], u[7], u[10], s, ii, p, k3, aux_tmp)
+        for j in range(L.N_X):
+            xs[j] = x[j] + dt * k3[j]
+        _deriv(xs, u[4], u[5], u[8], u[11], s, ii, p, k4, aux_tmp)
+        for j in range(L.N_X):
+            x[j] += dt / 6.0 * (k1[j] + 2.0 * k2[j] + 2.0 * k3[j] + k4[j])
+        th_s = s[L.S_THETA_SUPPLY] + TWO_PI * p[L.P_F_SUPPLY] * dt
+        if th_s >= TWO_PI:
+            th_s -= TWO_PI
+        s[L.S_THETA_SUPPLY] = th_s
+        if vfd:
+            th_o = s[L.S_THETA_OUT] + TWO_PI * s[L.S_F_OUT] * dt
+            if th_o >= TWO_PI:
+                th_o -= TWO_PI
+            s[L.S_THETA_OUT] = th_o
+        n += 1
+        ii[L.I_STEP] = n
+        t1 = n / p[L.P_RATE_HZ]
+
+        # ---------------------------------------------------------- divergence guard
+        bad = 0
+        for j in range(L.N_X):
+            if not math.isfinite(x[j]):
+                bad = L.DIV_NONFINITE
+        if bad == 0:
+            if x[L.X_ISA] * x[L.X_ISA] + x[L.X_ISB] * x[L.X_ISB] > p[L.P_I_LIMIT] * p[L.P_I_LIMIT]:
+                bad = L.DIV_CURRENT
+            elif abs(x[L.X_WM]) > p[L.P_W_LIMIT] or abs(x[L.X_WL]) > p[L.P_W_LIMIT]:
+                bad = L.DIV_SPEED
+        if bad != 0:
+            ii[L.I_DIVERGED] = bad
+            _log(ev, ii, t1, L.EV_DIVERGED, bad, 0.0)
+            break
+
+        # ---------------------------------------------------------- outputs in [t_n, t_n+1)
+        # derivative at t_n+1 with the supply phasor of the new angle (also k1 of the next step)
+        _stage_inputs(t1, dt, s, ii, p, prof, prof_n, False, u)
+        _deriv(x, u[0], u[1], u[6], u[9], s, ii, p, k1, aux)
+        _outputs(x, s, aux, y1)
+        if p[L.P_CONVEYOR] != 0.0:
+            slip = _belt_slip(x, p)
+            if ii[L.I_BELT_SLIPPING] == 0 and slip > p[L.P_SLIP_DETECT]:
+                ii[L.I_BELT_SLIPPING] = 1
+                _log(ev, ii, t1, L.EV_BELT_SLIP, 1, slip)
+            elif ii[L.I_BELT_SLIPPING] == 1 and slip < 0.5 * p[L.P_SLIP_DETECT]:
+                ii[L.I_BELT_SLIPPING] = 0
+                _log(ev, ii, t1, L.EV_BELT_SLIP, 0, slip)
+        ii[L.I_CACHE_VALID] = 1
+        nm1 = n - 1
+        kf = ii[L.I_K_FAST]
+        while kf * rate < n * fast_rate:
+            phi = (kf * rate - nm1 * fast_rate) / fast_rate
+            col = kf - fast_k0
+            for j in range(L.N_F):
+                fast_out[j, col] = y0[j] + phi * (y1[j] - y0[j])
+            kf += 1
+        ii[L.I_K_FAST] = kf
+        ks = ii[L.I_K_SLOW]
+        while ks * rate < n * slow_rate:
+            phi = (ks * rate - nm1 * slow_rate) / slow_rate
+            col = ks - slow_k0
+            slow_out[L.Q_THETA_M, col] = y0[L.Y_THM] + phi * (y1[L.Y_THM] - y0[L.Y_THM])
+            for j in range(L.N_AVG):
+                yj0 = y0[L.Y_ISQ + j]
+                dyj = y1[L.Y_ISQ + j] - yj0
+                part = dt * (phi * yj0 + 0.5 * phi * phi * dyj)
+                if ks == 0:
+                    slow_out[L.Q_ISQ + j, col] = yj0
+                else:
+                    slow_out[L.Q_ISQ + j, col] = (s[L.S_SLOW_ACC0 + j] + part) * slow_rate
+                s[L.S_SLOW_ACC0 + j] = -part
+            slow_out[L.Q_RELAY, col] = s[L.S_RELAY_LEVEL]
+            for j in range(n_nodes):
+                slow_out[L.Q_TEMP0 + j, col] = s[L.S_TEMPS0 + j]
+            ks += 1
+        ii[L.I_K_SLOW] = ks
+        if trace_rate > 0:
+            kt = ii[L.I_K_TRACE]
+            while kt * rate < n * trace_rate:
+                phi = (kt * rate - nm1 * trace_rate) / trace_rate
+                col = kt - trace_k0
+                trace_out[L.T_THETA_M, col] = y0[L.Y_THM] + phi * (y1[L.Y_THM] - y0[L.Y_THM])
+                trace_out[L.T_WM, col] = y0[L.Y_WM] + phi * (y1[L.Y_WM] - y0[L.Y_WM])
+                trace_out[L.T_PSIRA, col] = y0[L.Y_PSIRA] + phi * (y1[L.Y_PSIRA] - y0[L.Y_PSIRA])
+                trace_out[L.T_PSIRB, col] = y0[L.Y_PSIRB] + phi * (y1[L.Y_PSIRB] - y0[L.Y_PSIRB])
+                kt += 1
+            ii[L.I_K_TRACE] = kt
+        for j in range(L.N_AVG):
+            s[L.S_SLOW_ACC0 + j] += 0.5 * dt * (y0[L.Y_ISQ + j] + y1[L.Y_ISQ + j])
+        for j in range(L.N_Y):
+            y0[j] = y1[j]
+    ii[L.I_CACHE_VALID] = 0
