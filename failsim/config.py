@@ -57,11 +57,11 @@ def _configure_numba_cache() -> None:
 
 _configure_numba_cache()
 
-#: Default electro-mechanical solver rate (fixed-step RK4), Hz. 20 kHz = 50 us step.
-DEFAULT_SOLVER_RATE_HZ = 20_000
+#: Default electro-mechanical solver rate (fixed-step RK4), Hz. 10 kHz = 100 us step.
+DEFAULT_SOLVER_RATE_HZ = 10_000
 
 #: Default thermal / relay sub-cycle: one thermal step every this many solver steps.
-DEFAULT_THERMAL_SUBSTEPS = 200
+DEFAULT_THERMAL_SUBSTEPS = None  # whole supply half-periods near 20 ms
 
 #: Default chunk length, s. State is carried across chunks; memory is bounded by one chunk.
 DEFAULT_CHUNK_S = 1.0

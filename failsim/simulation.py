@@ -96,6 +96,9 @@ class RunEngine:
         sensors = self.machine.sensors
         self.electrical = ElectricalSensors(sensors, self.seed, self.fast_fs)
         self.process = ProcessSensors(sensors, nodes, init_t, ambient, self.seed, self.slow_fs)
+        if self.machine.conveyor is not None:
+            self.process.belt_speed_ref = self.machine.conveyor.design_belt_speed_m_s
+            self.process.conveyor_length = self.machine.conveyor.length_m
         common = {
             "run_id": self.run_id,
             "machine": self.machine.name,
@@ -122,7 +125,11 @@ class RunEngine:
                 file_metadata(stream="current", sample_rate_hz=self.fast_fs, **common),
             ),
             "process": stream_schema(
-                process_channels(self.process.temp_nodes),
+                process_channels(
+                    self.process.temp_nodes,
+                    drive=self.machine.drive is not None,
+                    conveyor=self.machine.conveyor is not None,
+                ),
                 file_metadata(stream="process", sample_rate_hz=self.slow_fs, **common),
             ),
         }

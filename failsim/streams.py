@@ -97,8 +97,11 @@ CURRENT_CHANNELS: tuple[Channel, ...] = (
 )
 
 
-def process_channels(temperature_nodes: list[str]) -> tuple[Channel, ...]:
-    """Channels of the ``process`` stream for a machine measuring ``temperature_nodes``."""
+def process_channels(
+    temperature_nodes: list[str], *, drive: bool = False, conveyor: bool = False
+) -> tuple[Channel, ...]:
+    """Channels of the ``process`` stream for a machine measuring ``temperature_nodes``,
+    with the drive's and the conveyor's channels when it has them."""
     chans = [
         Channel("speed_rpm", "rpm", "motor shaft speed from the incremental encoder"),
         Channel("torque_shaft_n_m", "N m", "coupling torque, interval mean, measured"),
@@ -106,6 +109,23 @@ def process_channels(temperature_nodes: list[str]) -> tuple[Channel, ...]:
         Channel("voltage_rms_v", "V", "rms line-to-line voltage over the interval"),
         Channel("power_active_w", "W", "active electrical power into the motor, interval mean"),
     ]
+    if drive:
+        chans += [
+            Channel("dc_link_voltage_v", "V", "drive DC-link voltage, interval mean"),
+            Channel("drive_frequency_hz", "Hz", "drive output frequency, interval mean"),
+            Channel("braking_power_w", "W", "power into the braking resistor, interval mean"),
+        ]
+    if conveyor:
+        chans += [
+            Channel("belt_speed_m_s", "m/s", "belt speed at the tail pulley, interval mean"),
+            Channel("pulley_speed_m_s", "m/s", "drive-pulley surface speed, interval mean"),
+            Channel(
+                "belt_slip_pct",
+                "%",
+                "slip of the belt on the drive pulley, (v_pulley - v_belt) / v_pulley",
+            ),
+            Channel("belt_load_kg_m", "kg/m", "bulk load per metre from the belt scale"),
+        ]
     for node in temperature_nodes:
         chans.append(
             Channel(f"temp_{node}_c", "degC", f"{node} temperature through its sensor's lag")

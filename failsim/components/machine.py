@@ -5,8 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from .conveyor import BeltConveyor
+from .drive import VariableFrequencyDrive
 from .drivetrain import Bearing, Load, Shaft
 from .electrical import InductionMotor, MainsSupply
+from .gearbox import Gearbox
 from .protection import OverloadRelay
 from .thermal import ThermalNetwork
 from .vibration import Accelerometer, VibrationModel, accelerometer_from_dict
@@ -31,6 +34,9 @@ class Machine:
     sensors: dict
     vibration: VibrationModel | None = None
     accelerometers: tuple[Accelerometer, ...] = ()
+    drive: VariableFrequencyDrive | None = None
+    gearbox: Gearbox | None = None
+    conveyor: BeltConveyor | None = None
 
     @classmethod
     def from_spec(cls, spec: MachineSpec) -> Machine:
@@ -47,4 +53,11 @@ class Machine:
             sensors=d.get("sensors", {}),
             vibration=VibrationModel.from_dict(d["vibration"]) if d.get("vibration") else None,
             accelerometers=tuple(accelerometer_from_dict(a) for a in d.get("accelerometers", [])),
+            drive=(
+                VariableFrequencyDrive.from_dict(d["drive"])
+                if d["supply"].get("type", "mains") == "vfd"
+                else None
+            ),
+            gearbox=Gearbox.from_dict(d["gearbox"]) if d.get("gearbox") else None,
+            conveyor=BeltConveyor.from_dict(d["conveyor"]) if d.get("conveyor") else None,
         )

@@ -16,12 +16,21 @@ SIGNAL_NAMES_FIXED = {
     "torque_n_m": L.SIG_TORQUE_N_M,
     "current_rms_a": L.SIG_CURRENT_RMS_A,
     "relay_level_pu": L.SIG_RELAY_LEVEL,
+    "dc_link_voltage_v": L.SIG_DC_LINK_V,
+    "belt_speed_m_s": L.SIG_BELT_SPEED,
+    "belt_slip_pct": L.SIG_BELT_SLIP_PCT,
 }
 ACTIONS = {
     "close_contactor": L.ACT_CLOSE_CONTACTOR,
     "open_contactor": L.ACT_OPEN_CONTACTOR,
     "open_phase": L.ACT_OPEN_PHASE,
     "restore_phase": L.ACT_RESTORE_PHASE,
+    "drive_start": L.ACT_DRIVE_START,
+    "drive_stop": L.ACT_DRIVE_STOP,
+    "sto": L.ACT_STO,
+    "ss1": L.ACT_SS1,
+    "ss2": L.ACT_SS2,
+    "set_frequency": L.ACT_DRIVE_SETPOINT,
 }
 PHASES = {"a": 0, "b": 1, "c": 2}
 LOAD_KINDS = {
@@ -29,6 +38,7 @@ LOAD_KINDS = {
     "linear": L.LOAD_LINEAR,
     "quadratic": L.LOAD_QUADRATIC,
     "polynomial": L.LOAD_POLYNOMIAL,
+    "conveyor": L.LOAD_CONSTANT,  # unused: the conveyor model replaces the load law
 }
 MATERIAL_K = {"copper": 234.5, "aluminium": 225.0}
 
@@ -87,6 +97,15 @@ def load_profile_points(load_profile: list[dict]) -> list[tuple[float, float]]:
     return pts
 
 
+def thermal_substeps(requested: int | None, rate_hz: int, supply_hz: float) -> int:
+    """Solver steps per thermal step: as requested, or a whole number of supply half-periods
+    near 20 ms (i^2 has the half-period, so its mean over the step is the rms value)."""
+    if requested is not None:
+        return int(requested)
+    half_periods = max(1, round(0.02 * 2.0 * supply_hz))
+    return max(1, round(half_periods * rate_hz / (2.0 * supply_hz)))
+
+
 def pack(
     machine: Machine,
     scenario: dict,
@@ -125,7 +144,12 @@ def pack(
     p[L.P_UNBALANCE_ANGLE] = math.radians(float(sc_supply["unbalance_angle_deg"]))
     p[L.P_CONTACTOR_DELAY] = supply.contactor_drop_delay_s
     p[L.P_JM] = motor.inertia_kg_m2
-    p[L.P_JL] = machine.load.inertia_kg_m2
+    gear = machine.gearbox
+    ratio = gear.ratio if gear is not None else 1.0
+    # everything beyond the coupling, seen from the motor side of the gearbox
+    p[L.P_JL] = (gear.input_inertia_kg_m2 if gear else 0.0) + (
+        (gear.output_inertia_kg_m2 if gear else 0.0) + machine.load.inertia_kg_m2
+    ) / ratio**2
     p[L.P_K_COUPLING] = machine.shaft.coupling_stiffness_n_m_rad
     p[L.P_C_COUPLING] = machine.shaft.coupling_damping_n_m_s_rad
     p[L.P_B_VISCOUS] = motor.viscous_friction_n_m_s_rad
@@ -146,13 +170,15 @@ def pack(
     p[L.P_LOAD_B] = load.b_n_m_s_rad
     p[L.P_LOAD_C] = load.c_n_m_s2_rad2
     max_scale = max(float(i["load_pu"]) for i in scenario["operation"]["load_profile"])
-    t_l = load.breakaway_torque_n_m + max_scale * (
-        load.rated_torque_n_m if load.type == "constant" else load.a_n_m
+    t_l = (
+        load.breakaway_torque_n_m
+        + max_scale * (load.rated_torque_n_m if load.type == "constant" else load.a_n_m) / ratio
     )
-    p[L.P_WEPS_L] = max(1e-3, 2.0 * dt * t_l / load.inertia_kg_m2)
-    p[L.P_GEAR_RATIO] = 1.0
-    p[L.P_GEAR_EFF] = 1.0
-    p[L.P_SUPPLY_KIND] = L.SUPPLY_MAINS
+    p[L.P_WEPS_L] = max(1e-3, 2.0 * dt * t_l / p[L.P_JL])
+    p[L.P_GEAR_RATIO] = ratio
+    p[L.P_GEAR_EFF] = gear.efficiency if gear is not None else 1.0
+    _pack_drive(machine, p, f_supply)
+    _pack_conveyor(machine, p, dt)
     p[L.P_N_BEARINGS] = len(bearing_t)
     p[L.P_BEARING_T_TOTAL] = t_m
     for j, tb in enumerate(bearing_t):
@@ -169,7 +195,7 @@ def pack(
     p[L.P_NODE_HOUSING] = net.index("housing")
     for j, b in enumerate(machine.bearings):
         p[L.P_NODE_BEARING0 + j] = net.index(f"bearing_{b.name}")
-    p[L.P_THERMAL_SUBSTEPS] = int(solver["thermal_substeps"])
+    p[L.P_THERMAL_SUBSTEPS] = thermal_substeps(solver.get("thermal_substeps"), rate, f_supply)
     p[L.P_T_AMBIENT] = ambient
     p[L.P_FAN_STANDSTILL] = net.standstill_ratio
     p[L.P_FAN_EXPONENT] = net.speed_exponent
@@ -210,27 +236,31 @@ def pack(
     rows_f: list[tuple[float, float, float]] = []
     labels: list[str] = []
     op = scenario["operation"]
+    vfd = machine.drive is not None
     if op.get("start_at_s") is not None:
-        rows_i.append((L.TRIG_AT_TIME, L.ACT_CLOSE_CONTACTOR, 0, 0))
+        start = L.ACT_DRIVE_START if vfd else L.ACT_CLOSE_CONTACTOR
+        rows_i.append((L.TRIG_AT_TIME, start, 0, 0))
         rows_f.append((float(op["start_at_s"]), 0.0, 0.0))
         labels.append("operation.start_at_s")
     if op.get("stop_at_s") is not None:
-        rows_i.append((L.TRIG_AT_TIME, L.ACT_OPEN_CONTACTOR, 0, 0))
+        stop = L.ACT_DRIVE_STOP if vfd else L.ACT_OPEN_CONTACTOR
+        rows_i.append((L.TRIG_AT_TIME, stop, 0, 0))
         rows_f.append((float(op["stop_at_s"]), 0.0, 0.0))
         labels.append("operation.stop_at_s")
     for j, e in enumerate(scenario.get("events", [])):
         action = ACTIONS[e["action"]]
         arg = PHASES.get(e.get("phase") or "", 0)
+        value = float(e.get("frequency_hz") or 0.0)
         if e.get("at_s") is not None:
             rows_i.append((L.TRIG_AT_TIME, action, arg, 0))
-            rows_f.append((float(e["at_s"]), 0.0, 0.0))
+            rows_f.append((float(e["at_s"]), 0.0, value))
         else:
             w = e["when"]
             above = w.get("above")
             kind = L.TRIG_ABOVE if above is not None else L.TRIG_BELOW
             thr = float(above if above is not None else w["below"])
             rows_i.append((kind, action, arg, signal_index(w["signal"], machine)))
-            rows_f.append((thr, float(w.get("for_s", 0.0)), 0.0))
+            rows_f.append((thr, float(w.get("for_s", 0.0)), value))
         labels.append(e.get("label") or f"events[{j}]")
     trig_i = np.array(rows_i, dtype=np.int64).reshape(-1, 4)
     trig_f = np.array(rows_f, dtype=np.float64).reshape(-1, 3)
@@ -253,7 +283,17 @@ def pack(
     else:
         s[L.S_RS] = p[L.P_RS_REF]
         s[L.S_RR] = p[L.P_RR_REF]
+    s[L.S_STO_AT] = -1.0
     ii = np.zeros(L.N_I, dtype=np.int64)
+    if vfd:
+        # the drive is energised before the run: contactor closed, DC link charged
+        ii[L.I_CONTACTOR] = 1
+        x[L.X_VDC] = p[L.P_DRV_VRECT] * float(sc_supply["voltage_pu"])
+        s[L.S_F_REF] = p[L.P_DRV_FSET]
+    if machine.conveyor is not None:
+        # the belt stands loaded as the feeder left it
+        c = machine.conveyor
+        x[L.X_MLOAD] = p[L.P_FEED_KG_S] * c.length_m / c.design_belt_speed_m_s * prof_lists[0][0][1]
     ev = np.zeros((EVENT_LOG_CAPACITY, L.N_EV_COLS))
     return Packed(
         x=x,
@@ -270,3 +310,72 @@ def pack(
         n_total=n_total,
         trigger_labels=labels,
     )
+
+
+def _pack_drive(machine: Machine, p: np.ndarray, f_supply: float) -> None:
+    """Drive parameters (V/f law, ramps as rates, DC link, chopper, trips)."""
+    d = machine.drive
+    if d is None:
+        p[L.P_SUPPLY_KIND] = L.SUPPLY_MAINS
+        return
+    p[L.P_SUPPLY_KIND] = L.SUPPLY_VFD
+    p[L.P_DRV_FN] = d.rated_frequency_hz
+    p[L.P_DRV_VN] = math.sqrt(2.0 / 3.0) * d.rated_voltage_v
+    p[L.P_DRV_BOOST] = d.boost_pct / 100.0
+    p[L.P_DRV_RAMP_UP] = d.rated_frequency_hz / d.ramp_up_s
+    p[L.P_DRV_RAMP_DOWN] = d.rated_frequency_hz / d.ramp_down_s
+    p[L.P_DRV_SS1_RAMP] = d.rated_frequency_hz / d.safe_stop_ramp_s
+    p[L.P_DRV_ILIM] = math.sqrt(2.0) * d.current_limit_a
+    p[L.P_DRV_C] = d.dc_link_capacitance_f
+    p[L.P_DRV_RSRC] = d.rectifier_resistance_ohm
+    p[L.P_DRV_VRECT] = 3.0 * math.sqrt(2.0) / math.pi * machine.supply.line_voltage_v
+    p[L.P_DRV_VCHOP_ON] = d.chopper_on_v
+    p[L.P_DRV_VCHOP_OFF] = d.chopper_off_v
+    p[L.P_DRV_RBRAKE] = d.braking_resistor_ohm or 0.0
+    p[L.P_DRV_VOV] = d.overvoltage_trip_v
+    p[L.P_DRV_VUV] = d.undervoltage_trip_v
+    p[L.P_DRV_VOV_CTRL] = d.overvoltage_control_v
+    p[L.P_DRV_STO_DELAY] = d.sto_response_s
+    p[L.P_DRV_FSET] = d.frequency_setpoint_hz
+    p[L.P_DRV_PWM_HZ] = d.switching_frequency_hz
+
+
+def _pack_conveyor(machine: Machine, p: np.ndarray, dt: float) -> None:
+    """Belt conveyor parameters; the friction regularisation keeps the RK4 step stable."""
+    c = machine.conveyor
+    if c is None:
+        return
+    g = 9.80665
+    cos_d = c.cos_incline
+    p[L.P_CONVEYOR] = 1.0
+    p[L.P_PULLEY_R] = 0.5 * c.pulley_diameter_m
+    p[L.P_BELT_MASS] = c.length_m * (
+        2.0 * c.belt_mass_kg_m + c.carry_idler_mass_kg_m + c.return_idler_mass_kg_m
+    )
+    p[L.P_CONV_LEN] = c.length_m
+    p[L.P_CONV_CFLG] = c.coefficient_c_value * c.friction_factor * c.length_m * g
+    p[L.P_CONV_QFIX] = (
+        c.carry_idler_mass_kg_m + c.return_idler_mass_kg_m + 2.0 * c.belt_mass_kg_m * cos_d
+    )
+    p[L.P_CONV_COSD] = cos_d
+    p[L.P_CONV_LIFT] = c.lift_m
+    p[L.P_CONV_SPECIAL] = c.special_resistance_n
+    p[L.P_BELT_T2] = c.takeup_tension_n
+    p[L.P_BELT_WRAP] = math.radians(c.wrap_angle_deg)
+    p[L.P_BELT_MU_S] = c.friction_static
+    p[L.P_BELT_MU_K] = c.friction_kinetic
+    p[L.P_BELT_VSTRIB] = c.stribeck_velocity_m_s
+    p[L.P_FEED_KG_S] = c.design_throughput_t_h / 3.6
+    p[L.P_BELT_VN] = c.design_belt_speed_m_s
+    p[L.P_SLIP_DETECT] = c.slip_detect_pct / 100.0
+    # stiffness of the regularised friction, F_max / v_eps, against the reduced mass of
+    # belt and pulley side: keep dt * F_max / (v_eps m_r) <= 0.5
+    r = p[L.P_PULLEY_R]
+    ratio = p[L.P_GEAR_RATIO]
+    m_pulley = p[L.P_JL] * ratio**2 / r**2
+    m_belt = p[L.P_BELT_MASS]
+    m_r = m_pulley * m_belt / (m_pulley + m_belt)
+    f_max = c.takeup_tension_n * (math.exp(c.friction_static * p[L.P_BELT_WRAP]) - 1.0)
+    p[L.P_BELT_VEPS] = max(1e-3, 2.0 * dt * f_max / m_r)
+    f_res = p[L.P_CONV_CFLG] * p[L.P_CONV_QFIX] + c.special_resistance_n
+    p[L.P_BELT_VEPS_RES] = max(1e-3, 2.0 * dt * f_res / m_belt)

@@ -43,6 +43,8 @@ class ProcessSensors:
         self.temp_state: list[float | None] = [float(initial_temps_c[n]) for n in self.temp_nodes]
         self.temp_rng = {n: component_rng(seed, f"sensor.temp_{n}") for n in self.temp_nodes}
         self.ambient_c = ambient_c
+        self.belt_speed_ref = 1.0
+        self.conveyor_length = 1.0
         self.ambient_rng = component_rng(seed, "sensor.temp_ambient")
 
     def _temperature(self, x: np.ndarray, rng: np.random.Generator) -> np.ndarray:
@@ -72,6 +74,20 @@ class ProcessSensors:
         out["current_rms_a"] = np.sqrt(np.maximum(slow[L.Q_ISQ], 0.0) / 3.0).astype(np.float32)
         out["voltage_rms_v"] = np.sqrt(np.maximum(slow[L.Q_USQ], 0.0)).astype(np.float32)
         out["power_active_w"] = slow[L.Q_P].astype(np.float32)
+        out["dc_link_voltage_v"] = slow[L.Q_VDC].astype(np.float32)
+        out["drive_frequency_hz"] = slow[L.Q_FOUT].astype(np.float32)
+        out["braking_power_w"] = slow[L.Q_PCHOP].astype(np.float32)
+        v_belt = slow[L.Q_VBELT]
+        v_pulley = slow[L.Q_VPULLEY]
+        out["belt_speed_m_s"] = v_belt.astype(np.float32)
+        out["pulley_speed_m_s"] = v_pulley.astype(np.float32)
+        slip = np.where(
+            np.abs(v_pulley) > 0.01 * self.belt_speed_ref,
+            100.0 * (v_pulley - v_belt) / np.maximum(np.abs(v_pulley), 1e-12),
+            0.0,
+        )
+        out["belt_slip_pct"] = slip.astype(np.float32)
+        out["belt_load_kg_m"] = (slow[L.Q_MLOAD] / self.conveyor_length).astype(np.float32)
         for j, node in enumerate(self.temp_nodes):
             true = slow[L.Q_TEMP0 + self.temp_index[j]]
             lagged, self.temp_state[j] = first_order_lag(true, self.temp_a[j], self.temp_state[j])

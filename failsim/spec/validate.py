@@ -742,9 +742,11 @@ def _check_machine(d: Mapping[str, Any], src: SpecSource) -> None:
                 node,
             )
 
+    from failsim.spec.drive_checks import check_machine_drive
     from failsim.spec.vibration_checks import check_machine_vibration
 
     check_machine_vibration(d, src)
+    check_machine_drive(d, src)
 
 
 def validate_machine(data: object, src: SpecSource | None = None) -> dict[str, Any]:
@@ -883,9 +885,11 @@ def check_scenario_machine(
         If the scenario names a thermal node or bearing the machine does not have.
     """
     src = src or SpecSource()
+    from failsim.spec.drive_checks import check_scenario_drive
     from failsim.spec.vibration_checks import check_scenario_vibration
 
     check_scenario_vibration(scenario, machine, src)
+    check_scenario_drive(scenario, machine, src)
     nodes = thermal_nodes(machine)
     for node in scenario["initial"]["temperatures_c"]:
         if node not in nodes:

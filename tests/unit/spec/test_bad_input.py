@@ -173,7 +173,7 @@ SCENARIO_CASES = {
         "duration_s: 10.0",
         "duration_s: 10.00001",
         "duration_s",
-        ("10.00001", "whole number of solver steps", "1/20000 s", "10 and 10.00005"),
+        ("10.00001", "whole number of solver steps", "1/10000 s", "10 and 10.0001"),
         "duration_s:",
     ),
     "missing machine": Case(
@@ -221,7 +221,7 @@ SCENARIO_CASES = {
         "    sample_rate_hz: 10000",
         "    sample_rate_hz: 100000",
         "streams.current.sample_rate_hz",
-        ("100000", "at most solver.rate_hz = 20000"),
+        ("100000", "at most solver.rate_hz = 10000"),
         "sample_rate_hz: 100000",
     ),
     "unknown top-level key": Case(

@@ -199,7 +199,7 @@ def test_scenario_defaults_filled() -> None:
         "process": {"sample_rate_hz": 10},
         "vibration": {"sample_rate_hz": 25600, "oversample": 2},
     }
-    assert d["solver"] == {"rate_hz": 20000, "thermal_substeps": 200, "chunk_s": 1.0}
+    assert d["solver"] == {"rate_hz": 10000, "thermal_substeps": None, "chunk_s": 1.0}
 
 
 def test_defaults_inside_partial_sections_and_list_items() -> None:
@@ -213,7 +213,7 @@ def test_defaults_inside_partial_sections_and_list_items() -> None:
             ],
         )
     ).data
-    assert d["solver"] == {"rate_hz": 50000, "thermal_substeps": 200, "chunk_s": 1.0}
+    assert d["solver"] == {"rate_hz": 50000, "thermal_substeps": None, "chunk_s": 1.0}
     assert d["operation"]["load_profile"] == [{"at_s": 0.0, "load_pu": 0.5, "ramp_s": 0.0}]
     assert d["operation"]["start_at_s"] == 0.0
     assert d["events"][0]["when"]["for_s"] == 0.0
@@ -296,7 +296,7 @@ def test_overrides_apply() -> None:
     assert spec.data["duration_s"] == 2.0
     assert spec.data["seed"] == 5
     assert spec.data["solver"]["rate_hz"] == 40000
-    assert spec.data["solver"]["thermal_substeps"] == 200
+    assert spec.data["solver"]["thermal_substeps"] is None
     assert spec.data["operation"]["load_profile"][1]["load_pu"] == 0.7
     assert spec.data["environment"]["ambient_temp_c"] == 40.0
     assert spec.sha256 != base.sha256

@@ -444,7 +444,7 @@ def test_thermal_edges() -> None:
         (
             {"duration_s": 1.00001},
             "duration_s",
-            ["1.00001", "1/20000 s", "1 and 1.00005"],
+            ["1.00001", "1/10000 s", "1 and 1.0001"],
         ),
         (
             {"duration_s": 0.0001, "solver": {"rate_hz": 7000}},
@@ -454,7 +454,7 @@ def test_thermal_edges() -> None:
         (
             {"streams": {"current": {"sample_rate_hz": 50000}}},
             "streams.current.sample_rate_hz",
-            ["50000", "at most solver.rate_hz = 20000"],
+            ["50000", "at most solver.rate_hz = 10000"],
         ),
         (
             {"events": [{"at_s": 1.5, "action": "open_contactor"}]},
