@@ -249,7 +249,7 @@ class RunEngine:
 
     def record(self, status: str = "completed", error: str | None = None) -> dict:
         """The run's row of ``runs.parquet`` (sizes filled in by the writer)."""
-        trip = self.log.first("relay_trip")
+        trip = self.log.first("relay_trip") or self.log.first("drive_trip")
         faults = sorted({r.kind for r in self.log.records if r.category == "fault"})
         return {
             "run_id": self.run_id,
@@ -259,7 +259,7 @@ class RunEngine:
             "duration_s": float(self.scenario.data["duration_s"]),
             "status": status,
             "ended_early": trip is not None,
-            "end_reason": "relay_trip" if trip is not None else None,
+            "end_reason": trip.kind if trip is not None else None,
             "end_t_s": trip.t_s if trip is not None else None,
             "n_events": len(self.log.records),
             "fault_kinds": "|".join(faults),

@@ -164,7 +164,9 @@ EVENTS_SCHEMA = pa.schema(
             "category",
             pa.string(),
             nullable=False,
-            metadata={"description": "operation, safety, state, fault, sensor_fault or solver"},
+            metadata={
+                "description": "operation, safety, state, process, fault, sensor_fault or solver"
+            },
         ),
         pa.field("target", pa.string(), nullable=False),
         pa.field(

@@ -11,6 +11,14 @@ from ..kernels import layout as L
 from ..streams import EVENTS_SCHEMA
 
 _PHASE = ("a", "b", "c")
+_DRIVE_MODES = {
+    L.DRV_OFF: "off",
+    L.DRV_RUN: "run",
+    L.DRV_RAMP_STOP: "ramp_stop",
+    L.DRV_SS1: "ss1",
+    L.DRV_SS2: "ss2",
+    L.DRV_STO: "sto",
+}
 
 
 @dataclass
@@ -74,6 +82,28 @@ class EventLog:
             elif code == L.EV_PARAM_SET:
                 self.records.append(
                     EventRecord(t, "parameter_set", "operation", str(arg), float(value))
+                )
+            elif code == L.EV_DRIVE_MODE:
+                name = _DRIVE_MODES.get(arg, str(arg))
+                cat = "safety" if name in ("ss1", "ss2", "sto") else "operation"
+                self.records.append(EventRecord(t, f"drive_{name}", cat, "drive"))
+            elif code == L.EV_DRIVE_FAULT:
+                unit = "A" if arg == L.FAULT_OVERLOAD else "V"
+                kind = L.DRIVE_FAULTS.get(arg, str(arg))
+                self.records.append(
+                    EventRecord(t, "drive_trip", "safety", kind, float(value), unit)
+                )
+            elif code == L.EV_STO_ACTIVE:
+                self.records.append(EventRecord(t, "sto_active", "safety", "drive"))
+            elif code == L.EV_CHOPPER:
+                kind = "chopper_on" if arg == 1 else "chopper_off"
+                self.records.append(
+                    EventRecord(t, kind, "operation", "braking_chopper", float(value), "V")
+                )
+            elif code == L.EV_BELT_SLIP:
+                kind = "belt_slip_start" if arg == 1 else "belt_slip_end"
+                self.records.append(
+                    EventRecord(t, kind, "process", "drive_pulley", 100.0 * float(value), "%")
                 )
             elif code == L.EV_DIVERGED:
                 self.records.append(

@@ -227,9 +227,12 @@ def _deriv(x, ua, ub, load_scale, vscale, s, ii, p, dx, aux):
         vb = x[L.X_VBELT]
         vpulley = wout * r
         vrel = vpulley - vb
-        # Euler-Eytelwein capstan limit with a Stribeck friction coefficient, regularised
+        # Euler-Eytelwein capstan limit with a Stribeck friction coefficient, regularised:
+        # static friction holds within the creep band of the regularisation (|v_rel| up to
+        # 3 v_eps, where tanh has reached 0.995); beyond it the coefficient falls to kinetic
+        v_over = max(abs(vrel) - 3.0 * p[L.P_BELT_VEPS], 0.0)
         mu = p[L.P_BELT_MU_K] + (p[L.P_BELT_MU_S] - p[L.P_BELT_MU_K]) * math.exp(
-            -abs(vrel) / p[L.P_BELT_VSTRIB]
+            -v_over / p[L.P_BELT_VSTRIB]
         )
         fmax = p[L.P_BELT_T2] * (math.exp(mu * p[L.P_BELT_WRAP]) - 1.0)
         ft = fmax * _fast_tanh(vrel / p[L.P_BELT_VEPS])
@@ -667,13 +670,12 @@ def _drive_step(x, s, ii, p, ev, t, n, dt):
     changed = False
     vdc = x[L.X_VDC]
     if p[L.P_DRV_RBRAKE] > 0.0:
+        # hysteresis control; no event per toggle (braking_power_w shows the braking)
         if ii[L.I_CHOPPER_ON] == 0 and vdc > p[L.P_DRV_VCHOP_ON]:
             ii[L.I_CHOPPER_ON] = 1
-            _log(ev, ii, t, L.EV_CHOPPER, 1, vdc)
             changed = True
         elif ii[L.I_CHOPPER_ON] == 1 and vdc < p[L.P_DRV_VCHOP_OFF]:
             ii[L.I_CHOPPER_ON] = 0
-            _log(ev, ii, t, L.EV_CHOPPER, 0, vdc)
             changed = True
     mode = ii[L.I_DRIVE_MODE]
     on = mode != L.DRV_OFF and mode != L.DRV_STO
@@ -907,11 +909,16 @@ def advance(
         _deriv(x, u[0], u[1], u[6], u[9], s, ii, p, k1, aux)
         _outputs(x, s, aux, y1)
         if p[L.P_CONVEYOR] != 0.0:
+            # gross slip: beyond the detection threshold and clearly outside the creep band
+            # of the regularised friction (tanh saturated)
             slip = _belt_slip(x, p)
-            if ii[L.I_BELT_SLIPPING] == 0 and slip > p[L.P_SLIP_DETECT]:
+            vp = x[L.X_WL] / p[L.P_GEAR_RATIO] * p[L.P_PULLEY_R]
+            vrel = vp - x[L.X_VBELT]
+            gross = vrel > 3.0 * p[L.P_BELT_VEPS]
+            if ii[L.I_BELT_SLIPPING] == 0 and slip > p[L.P_SLIP_DETECT] and gross:
                 ii[L.I_BELT_SLIPPING] = 1
                 _log(ev, ii, t1, L.EV_BELT_SLIP, 1, slip)
-            elif ii[L.I_BELT_SLIPPING] == 1 and slip < 0.5 * p[L.P_SLIP_DETECT]:
+            elif ii[L.I_BELT_SLIPPING] == 1 and (slip < 0.5 * p[L.P_SLIP_DETECT] or not gross):
                 ii[L.I_BELT_SLIPPING] = 0
                 _log(ev, ii, t1, L.EV_BELT_SLIP, 0, slip)
         ii[L.I_CACHE_VALID] = 1
