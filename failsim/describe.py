@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 
+from .components.electrical import DCMotor
 from .components.machine import Machine
 from .physics.induction_motor import (
     breakdown,
@@ -25,26 +26,8 @@ def _fmt_time(t: float) -> str:
     return f"{t:.1f} s"
 
 
-def describe_machine(name_or_path: str) -> str:
-    """Text block describing the machine (parameters, derived quantities, protection)."""
-    spec = load_machine(name_or_path)
-    m = Machine.from_spec(spec)
+def _describe_induction(m: Machine, v: float, f: float, add) -> None:
     motor = m.motor
-    v = m.supply.line_voltage_v
-    f = m.supply.frequency_hz
-    lines: list[str] = []
-    add = lines.append
-    add(f"machine {m.name}")
-    desc = " ".join(str(spec.data.get("description", "")).split())
-    if desc:
-        add(f"  {desc}")
-    add(f"  source: {' '.join(str(spec.data['source']).split())}")
-    add("")
-    add("supply")
-    add(f"  line voltage              {v:10.1f} V")
-    add(f"  frequency                 {f:10.2f} Hz")
-    add(f"  contactor drop-out delay  {m.supply.contactor_drop_delay_s * 1e3:10.1f} ms")
-    add("")
     r = motor.rated
     add("motor (induction, nameplate)")
     add(f"  rated power               {r.power_w / 1e3:10.2f} kW")
@@ -99,6 +82,83 @@ def describe_machine(name_or_path: str) -> str:
     l_r = motor.magnetizing_inductance_h + motor.rotor_leakage_inductance_h
     add(f"  rotor time constant L_r/R_r {l_r / motor.rotor_resistance_ohm:8.3f} s")
     add("")
+
+
+def _describe_dc(m: Machine, add) -> None:
+    from .physics.dc_motor import DCMotor as DCPhysics
+    from .physics.dc_motor import (
+        electrical_time_constant_s,
+        mechanical_time_constant_s,
+        no_load_speed_rad_s,
+        stall_current_a,
+    )
+
+    motor = m.motor
+    r = motor.rated
+    add("motor (DC, nameplate)")
+    add(f"  rated power               {r.power_w / 1e3:10.2f} kW")
+    add(f"  rated armature voltage    {r.voltage_v:10.1f} V")
+    add(f"  rated armature current    {r.current_a:10.2f} A")
+    add(f"  rated speed               {r.speed_rpm:10.1f} rpm")
+    add(
+        f"  armature R, L             {motor.armature_resistance_ohm:.4f} ohm, "
+        f"{motor.armature_inductance_h * 1e3:.2f} mH"
+    )
+    ke = motor.emf_constant_v_s_rad
+    field = "permanent magnets" if motor.field is None else "separately excited"
+    add(f"  k_e = k_t                 {ke:10.4f} V s/rad ({field})")
+    add(f"  rotor inertia             {motor.inertia_kg_m2:10.4f} kg m^2")
+    phys = DCPhysics(
+        armature_resistance_ohm=motor.armature_resistance_ohm,
+        armature_inductance_h=motor.armature_inductance_h,
+        back_emf_constant_v_s_rad=ke,
+    )
+    add("")
+    add("motor (derived)")
+    n0 = no_load_speed_rad_s(phys, r.voltage_v) * 30 / math.pi
+    add(f"  no-load speed at rated V  {n0:10.1f} rpm")
+    add(f"  stall current V/R_a       {stall_current_a(phys, r.voltage_v):10.1f} A")
+    add(f"  rated torque k_t I_N      {ke * r.current_a:10.2f} N m")
+    add(f"  electrical time constant  {electrical_time_constant_s(phys) * 1e3:10.2f} ms")
+    j = motor.inertia_kg_m2
+    tau_m = mechanical_time_constant_s(phys, j) * 1e3
+    add(f"  mechanical time constant  {tau_m:10.1f} ms (motor alone)")
+    if m.dc_drive is not None:
+        d = m.dc_drive
+        add("")
+        add(f"DC drive ({'four' if d.four_quadrant else 'two'}-quadrant)")
+        add(f"  max armature voltage      {d.max_voltage_v:10.1f} V")
+        add(f"  current limit             {d.current_limit_a:10.1f} A")
+        ramps = f"{d.ramp_up_s:g} / {d.ramp_down_s:g} / {d.safe_stop_ramp_s:g}"
+        add(f"  ramps up/down/safe stop   {ramps} s")
+        add(f"  speed set-point           {d.speed_setpoint_rpm:10.1f} rpm")
+
+
+def describe_machine(name_or_path: str) -> str:
+    """Text block describing the machine (parameters, derived quantities, protection)."""
+    spec = load_machine(name_or_path)
+    m = Machine.from_spec(spec)
+    motor = m.motor
+    v = m.supply.line_voltage_v
+    f = m.supply.frequency_hz
+    lines: list[str] = []
+    add = lines.append
+    add(f"machine {m.name}")
+    desc = " ".join(str(spec.data.get("description", "")).split())
+    if desc:
+        add(f"  {desc}")
+    add(f"  source: {' '.join(str(spec.data['source']).split())}")
+    add("")
+    add("supply")
+    add(f"  line voltage              {v:10.1f} V")
+    add(f"  frequency                 {f:10.2f} Hz")
+    add(f"  contactor drop-out delay  {m.supply.contactor_drop_delay_s * 1e3:10.1f} ms")
+    add("")
+    r = motor.rated
+    if isinstance(motor, DCMotor):
+        _describe_dc(m, add)
+    else:
+        _describe_induction(m, v, f, add)
     add("shaft and load")
     add(f"  coupling stiffness        {m.shaft.coupling_stiffness_n_m_rad:10.1f} N m/rad")
     f_t = torsional_frequency_hz(

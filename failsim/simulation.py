@@ -32,7 +32,13 @@ from .result import Result
 from .sensors.electrical import ElectricalSensors
 from .sensors.process import ProcessSensors
 from .spec import ScenarioSpec, load_scenario
-from .streams import CURRENT_CHANNELS, process_channels, stream_schema, vibration_channels
+from .streams import (
+    CURRENT_CHANNELS,
+    DC_CURRENT_CHANNELS,
+    process_channels,
+    stream_schema,
+    vibration_channels,
+)
 
 SAMPLED_STREAMS = ("current", "process")
 _NO_TRACE = np.empty((L.N_T, 0))
@@ -94,8 +100,11 @@ class RunEngine:
         ambient = float(data["environment"]["ambient_temp_c"])
         init_t = {n: float(self.packed.s[L.S_TEMPS0 + i]) for i, n in enumerate(nodes)}
         sensors = self.machine.sensors
-        self.electrical = ElectricalSensors(sensors, self.seed, self.fast_fs)
+        dc_motor = self.machine.dc_drive is not None
+        self.electrical = ElectricalSensors(sensors, self.seed, self.fast_fs, dc=dc_motor)
         self.process = ProcessSensors(sensors, nodes, init_t, ambient, self.seed, self.slow_fs)
+        if dc_motor:
+            self.process.current_conductors = 1.0
         if self.machine.conveyor is not None:
             self.process.belt_speed_ref = self.machine.conveyor.design_belt_speed_m_s
             self.process.conveyor_length = self.machine.conveyor.length_m
@@ -121,7 +130,7 @@ class RunEngine:
             self.trace_fs = int(vs["sample_rate_hz"]) * int(vs["oversample"])
         self.schemas = {
             "current": stream_schema(
-                CURRENT_CHANNELS,
+                DC_CURRENT_CHANNELS if dc_motor else CURRENT_CHANNELS,
                 file_metadata(stream="current", sample_rate_hz=self.fast_fs, **common),
             ),
             "process": stream_schema(
@@ -233,6 +242,8 @@ class RunEngine:
             "dc_link_voltage_v",
             "belt_speed_m_s",
             "belt_load_kg",
+            "speed_error_integral_rad",
+            "current_error_integral_a_s",
         )
         state = dict(zip(names, (float(v) for v in pk.x), strict=True))
         reason = L.DIVERGENCE_REASONS.get(int(pk.ii[L.I_DIVERGED]), "unknown")

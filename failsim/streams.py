@@ -97,6 +97,14 @@ CURRENT_CHANNELS: tuple[Channel, ...] = (
 )
 
 
+DC_CURRENT_CHANNELS: tuple[Channel, ...] = (
+    Channel("current_armature_a", "A", "armature current, measured"),
+    Channel("current_field_a", "A", "field current, measured (0 for permanent magnets)"),
+    Channel("voltage_armature_v", "V", "armature terminal voltage, measured"),
+    Channel("voltage_field_v", "V", "field supply voltage, measured"),
+)
+
+
 def process_channels(
     temperature_nodes: list[str], *, drive: bool = False, conveyor: bool = False
 ) -> tuple[Channel, ...]:

@@ -128,3 +128,113 @@ class InductionMotor:
             pole_pairs=self.pole_pairs,
             iron_loss_resistance_ohm=r_fe,
         )
+
+
+@dataclass(frozen=True)
+class DCNameplate:
+    """Rated values of a DC motor."""
+
+    power_w: float
+    voltage_v: float
+    speed_rpm: float
+    current_a: float
+
+
+@dataclass(frozen=True)
+class DCField:
+    """Separately excited field winding: k_e = field_constant_h x i_f."""
+
+    resistance_ohm: float
+    inductance_h: float
+    field_constant_h: float
+    voltage_v: float
+
+
+@dataclass(frozen=True)
+class DCMotor:
+    """DC motor: armature circuit, permanent-magnet or separately excited field, losses.
+
+    u_a = R_a i_a + L_a di_a/dt + k_e w, T_e = k_e i_a; the armature resistance follows the
+    rotor temperature (copper).
+    """
+
+    rated: DCNameplate
+    armature_resistance_ohm: float
+    armature_inductance_h: float
+    back_emf_constant_v_s_rad: float | None
+    field: DCField | None
+    inertia_kg_m2: float
+    resistance_reference_temp_c: float
+    windage_loss_w: float
+    viscous_friction_n_m_s_rad: float
+    kind: str = "dc"
+
+    @classmethod
+    def from_dict(cls, d: dict) -> DCMotor:
+        r = d["rated"]
+        f = d.get("field")
+        k = d.get("back_emf_constant_v_s_rad")
+        return cls(
+            rated=DCNameplate(
+                power_w=float(r["power_w"]),
+                voltage_v=float(r["voltage_v"]),
+                speed_rpm=float(r["speed_rpm"]),
+                current_a=float(r["current_a"]),
+            ),
+            armature_resistance_ohm=float(d["armature_resistance_ohm"]),
+            armature_inductance_h=float(d["armature_inductance_h"]),
+            back_emf_constant_v_s_rad=None if k is None else float(k),
+            field=None if not f else DCField(**{key: float(v) for key, v in f.items()}),
+            inertia_kg_m2=float(d["inertia_kg_m2"]),
+            resistance_reference_temp_c=float(d["resistance_reference_temp_c"]),
+            windage_loss_w=float(d["windage_loss_w"]),
+            viscous_friction_n_m_s_rad=float(d["viscous_friction_n_m_s_rad"]),
+        )
+
+    @property
+    def rated_speed_rad_s(self) -> float:
+        return self.rated.speed_rpm * 2.0 * math.pi / 60.0
+
+    @property
+    def emf_constant_v_s_rad(self) -> float:
+        """k_e at the rated field (V s/rad)."""
+        if self.field is not None:
+            return self.field.field_constant_h * self.field.voltage_v / self.field.resistance_ohm
+        return float(self.back_emf_constant_v_s_rad)
+
+    def windage_coefficient(self) -> float:
+        """k in T_windage = k w |w| (N m s^2/rad^2), from the loss at rated speed."""
+        return self.windage_loss_w / self.rated_speed_rad_s**3
+
+
+@dataclass(frozen=True)
+class DCDrive:
+    """Controlled converter feeding a DC motor: speed ramp, cascaded PI speed and current
+    control (tuned to the given bandwidths from the motor's parameters), current and voltage
+    limits, two- or four-quadrant, safety functions as on the variable-frequency drive."""
+
+    max_voltage_v: float
+    four_quadrant: bool
+    current_limit_a: float
+    ramp_up_s: float
+    ramp_down_s: float
+    safe_stop_ramp_s: float
+    current_loop_bandwidth_hz: float
+    speed_loop_bandwidth_hz: float
+    sto_response_s: float
+    speed_setpoint_rpm: float
+
+    @classmethod
+    def from_dict(cls, d: dict) -> DCDrive:
+        return cls(
+            max_voltage_v=float(d["max_voltage_v"]),
+            four_quadrant=bool(d["four_quadrant"]),
+            current_limit_a=float(d["current_limit_a"]),
+            ramp_up_s=float(d["ramp_up_s"]),
+            ramp_down_s=float(d["ramp_down_s"]),
+            safe_stop_ramp_s=float(d["safe_stop_ramp_s"]),
+            current_loop_bandwidth_hz=float(d["current_loop_bandwidth_hz"]),
+            speed_loop_bandwidth_hz=float(d["speed_loop_bandwidth_hz"]),
+            sto_response_s=float(d["sto_response_s"]),
+            speed_setpoint_rpm=float(d["speed_setpoint_rpm"]),
+        )

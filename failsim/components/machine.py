@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from .conveyor import BeltConveyor
 from .drive import VariableFrequencyDrive
 from .drivetrain import Bearing, Load, Shaft
-from .electrical import InductionMotor, MainsSupply
+from .electrical import DCDrive, DCMotor, InductionMotor, MainsSupply
 from .gearbox import Gearbox
 from .protection import OverloadRelay
 from .thermal import ThermalNetwork
@@ -25,7 +25,7 @@ class Machine:
 
     name: str
     supply: MainsSupply
-    motor: InductionMotor
+    motor: InductionMotor | DCMotor
     shaft: Shaft
     load: Load
     bearings: tuple[Bearing, ...]
@@ -37,6 +37,7 @@ class Machine:
     drive: VariableFrequencyDrive | None = None
     gearbox: Gearbox | None = None
     conveyor: BeltConveyor | None = None
+    dc_drive: DCDrive | None = None
 
     @classmethod
     def from_spec(cls, spec: MachineSpec) -> Machine:
@@ -44,7 +45,11 @@ class Machine:
         return cls(
             name=spec.name,
             supply=MainsSupply.from_dict(d["supply"]),
-            motor=InductionMotor.from_dict(d["motor"]),
+            motor=(
+                DCMotor.from_dict(d["motor"])
+                if d["motor"]["type"] == "dc"
+                else InductionMotor.from_dict(d["motor"])
+            ),
             shaft=Shaft.from_dict(d["shaft"]),
             load=Load.from_dict(d["load"]),
             bearings=tuple(Bearing.from_dict(b) for b in d.get("bearings", [])),
@@ -60,4 +65,5 @@ class Machine:
             ),
             gearbox=Gearbox.from_dict(d["gearbox"]) if d.get("gearbox") else None,
             conveyor=BeltConveyor.from_dict(d["conveyor"]) if d.get("conveyor") else None,
+            dc_drive=DCDrive.from_dict(d["dc_drive"]) if d.get("dc_drive") else None,
         )

@@ -19,7 +19,10 @@ X_THM = 7  # motor shaft angle, rad (unwrapped)
 X_VDC = 8  # drive DC-link voltage, V (drive-fed machines; 0 on mains)
 X_VBELT = 9  # belt speed, m/s (conveyors)
 X_MLOAD = 10  # bulk material on the belt, kg (conveyors)
-N_X = 11
+X_INT_SPEED = 11  # DC drive: integral of the speed error, rad
+X_INT_CURRENT = 12  # DC drive: integral of the armature-current error, A s
+# DC motor: X_ISA is the armature current (A), X_ISB the field current (A)
+N_X = 13
 
 # -------------------------------------------------------------- other carried state (float) --
 S_THETA_SUPPLY = 0  # supply (positive-sequence) angle, rad, wrapped to [0, 2 pi)
@@ -171,10 +174,30 @@ P_FEED_KG_S = P_SUPPLY_KIND + 37  # bulk feed rate at load_pu = 1, kg/s
 P_BELT_VEPS_RES = P_SUPPLY_KIND + 38  # regularisation of the running resistance's sign, m/s
 P_SLIP_DETECT = P_SUPPLY_KIND + 39  # relative slip above which the belt counts as slipping
 P_BELT_VN = P_SUPPLY_KIND + 40  # design belt speed, m/s (the feeder follows the belt speed)
-N_P = P_SUPPLY_KIND + 41
+# DC motor and DC drive (the ramp slots P_DRV_RAMP_* are then in rad/s^2, the current limit
+# P_DRV_ILIM is the armature current limit in A, S_F_OUT/S_F_REF hold speeds in rad/s)
+P_MOTOR_KIND = P_SUPPLY_KIND + 41  # MOTOR_* code
+P_DC_RA = P_SUPPLY_KIND + 42  # armature resistance at reference temperature, ohm
+P_DC_LA = P_SUPPLY_KIND + 43  # armature inductance, H
+P_DC_KE = P_SUPPLY_KIND + 44  # back-EMF constant (PM or at the field constant), V s/rad
+P_DC_RF = P_SUPPLY_KIND + 45  # field resistance, ohm; 0 = permanent magnet
+P_DC_LF = P_SUPPLY_KIND + 46  # field inductance, H
+P_DC_LFC = P_SUPPLY_KIND + 47  # field constant L'_e (k_e = L'_e i_f), H
+P_DC_UF = P_SUPPLY_KIND + 48  # field supply voltage, V
+P_DC_VMAX = P_SUPPLY_KIND + 49  # converter output voltage limit, V
+P_DC_4Q = P_SUPPLY_KIND + 50  # 1: four-quadrant converter (can reverse voltage)
+P_DC_KP_W = P_SUPPLY_KIND + 51  # speed controller gain, A per rad/s
+P_DC_KI_W = P_SUPPLY_KIND + 52  # speed controller integral gain, A per rad
+P_DC_KP_I = P_SUPPLY_KIND + 53  # current controller gain, V/A
+P_DC_KI_I = P_SUPPLY_KIND + 54  # current controller integral gain, V/(A s)
+N_P = P_SUPPLY_KIND + 55
 
 SUPPLY_MAINS = 0
 SUPPLY_VFD = 1
+SUPPLY_DC_DRIVE = 2
+
+MOTOR_INDUCTION = 0
+MOTOR_DC = 1
 
 # drive modes
 DRV_OFF = 0  # gates blocked, no output (stopped or never started)

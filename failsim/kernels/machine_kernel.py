@@ -96,23 +96,21 @@ def _fast_tanh(v):
 def _output_on(ii, p):
     """True while the motor is connected to a voltage source: the mains contactor is closed,
     or the drive's power stage is switching."""
-    if p[L.P_SUPPLY_KIND] == L.SUPPLY_VFD:
+    if p[L.P_SUPPLY_KIND] != L.SUPPLY_MAINS:
         mode = ii[L.I_DRIVE_MODE]
         return mode != L.DRV_OFF and mode != L.DRV_STO
     return ii[L.I_CONTACTOR] == 1
 
 
 @njit(**NUMBA_OPTIONS)
-def _deriv(x, ua, ub, load_scale, vscale, s, ii, p, dx, aux):
-    """Right-hand side for source voltage (ua, ub) (V, alpha-beta: mains, or the drive's V/f
-    output before its DC-link limit), load-profile scale ``load_scale`` and supply-voltage
-    scale ``vscale`` (per unit); fills ``dx`` and ``aux``."""
+def _induction_electrical(x, ua, ub, vscale, s, ii, p, dx, aux):
+    """Induction motor (stator frame) and, on a drive, its DC link: fills the electrical
+    derivatives and auxiliaries; returns the electromagnetic torque (N m)."""
     isa = x[L.X_ISA]
     isb = x[L.X_ISB]
     pra = x[L.X_PSIRA]
     prb = x[L.X_PSIRB]
     wm = x[L.X_WM]
-    wl = x[L.X_WL]
     ls = p[L.P_LS]
     lr = p[L.P_LR]
     lm = p[L.P_LM]
@@ -192,7 +190,6 @@ def _deriv(x, ua, ub, load_scale, vscale, s, ii, p, dx, aux):
         pfe = 0.0
 
     te = 1.5 * npp * kr * (pra * isb - prb * isa)
-    tsh = p[L.P_K_COUPLING] * x[L.X_TWIST] + p[L.P_C_COUPLING] * (wm - wl)
     ila = isa + ifa
     ilb = isb + ifb
     # DC link of a drive: rectifier charging from the supply, inverter power, chopper
@@ -210,6 +207,108 @@ def _deriv(x, ua, ub, load_scale, vscale, s, ii, p, dx, aux):
             pchop = vdc * vdc / p[L.P_DRV_RBRAKE]
         i_load = (p_inv + pchop) / vdc if vdc > 1.0 else 0.0
         dvdc = (i_rect - i_load) / p[L.P_DRV_C]
+    dx[L.X_ISA] = disa
+    dx[L.X_ISB] = disb
+    dx[L.X_PSIRA] = dpra
+    dx[L.X_PSIRB] = dprb
+    dx[L.X_VDC] = dvdc
+    dx[L.X_INT_SPEED] = 0.0
+    dx[L.X_INT_CURRENT] = 0.0
+    aux[A_ILA] = ila
+    aux[A_ILB] = ilb
+    aux[A_UMA] = uma
+    aux[A_UMB] = umb
+    aux[A_PFE] = pfe
+    aux[A_PCUR] = pcur
+    aux[A_PCUS] = 1.5 * rs * (isa * isa + isb * isb)
+    aux[A_PCHOP] = pchop
+    return te
+
+
+@njit(**NUMBA_OPTIONS)
+def _dc_electrical(x, s, ii, p, dx, aux):
+    """DC motor on a DC drive: armature circuit, field circuit (or permanent magnet) and the
+    drive's cascaded PI speed and current controllers with current and voltage limits.
+    Returns the electromagnetic torque (N m). Armature copper loss goes to the rotor node,
+    field loss to the (stator) winding node.
+
+    L_a di_a/dt = u_a - R_a i_a - k_e w;  T_e = k_e i_a;  L_f di_f/dt = u_f - R_f i_f with
+    k_e = L'_e i_f for a separately excited field.
+    """
+    ia = x[L.X_ISA]
+    i_f = x[L.X_ISB]
+    wm = x[L.X_WM]
+    ra = s[L.S_RR]  # the armature is on the rotor: its resistance follows the rotor node
+    if p[L.P_DC_RF] > 0.0:
+        ke = p[L.P_DC_LFC] * i_f
+        dif = (p[L.P_DC_UF] - p[L.P_DC_RF] * i_f) / p[L.P_DC_LF]
+        pfield = p[L.P_DC_RF] * i_f * i_f
+        uf = p[L.P_DC_UF]
+    else:
+        ke = p[L.P_DC_KE]
+        dif = 0.0
+        pfield = 0.0
+        uf = 0.0
+    on = _output_on(ii, p)
+    ua = 0.0
+    dint_w = 0.0
+    dint_i = 0.0
+    if on:
+        # speed controller -> current reference (limited, integrator held when saturated)
+        ew = s[L.S_F_OUT] - wm
+        iref = p[L.P_DC_KP_W] * ew + p[L.P_DC_KI_W] * x[L.X_INT_SPEED]
+        ilim = p[L.P_DRV_ILIM]
+        if iref > ilim:
+            iref = ilim
+        elif iref < -ilim:
+            iref = -ilim
+        else:
+            dint_w = ew
+        # current controller with EMF feed-forward -> armature voltage (limited)
+        ei = iref - ia
+        ua = p[L.P_DC_KP_I] * ei + p[L.P_DC_KI_I] * x[L.X_INT_CURRENT] + ke * wm
+        vmax = p[L.P_DC_VMAX]
+        vmin = -vmax if p[L.P_DC_4Q] != 0.0 else 0.0
+        if ua > vmax:
+            ua = vmax
+        elif ua < vmin:
+            ua = vmin
+        else:
+            dint_i = ei
+        dia = (ua - ra * ia - ke * wm) / p[L.P_DC_LA]
+    else:
+        dia = 0.0
+        ua = ke * wm  # open armature: the terminals show the back EMF
+    dx[L.X_ISA] = dia
+    dx[L.X_ISB] = dif
+    dx[L.X_PSIRA] = 0.0
+    dx[L.X_PSIRB] = 0.0
+    dx[L.X_VDC] = 0.0
+    dx[L.X_INT_SPEED] = dint_w
+    dx[L.X_INT_CURRENT] = dint_i
+    aux[A_ILA] = ia
+    aux[A_ILB] = i_f
+    aux[A_UMA] = ua
+    aux[A_UMB] = uf
+    aux[A_PFE] = 0.0
+    aux[A_PCUR] = ra * ia * ia
+    aux[A_PCUS] = pfield
+    aux[A_PCHOP] = 0.0
+    return ke * ia
+
+
+@njit(**NUMBA_OPTIONS)
+def _deriv(x, ua, ub, load_scale, vscale, s, ii, p, dx, aux):
+    """Right-hand side for source voltage (ua, ub) (V, alpha-beta: mains, or the drive's V/f
+    output before its DC-link limit), load-profile scale ``load_scale`` and supply-voltage
+    scale ``vscale`` (per unit); fills ``dx`` and ``aux``."""
+    if p[L.P_MOTOR_KIND] == L.MOTOR_DC:
+        te = _dc_electrical(x, s, ii, p, dx, aux)
+    else:
+        te = _induction_electrical(x, ua, ub, vscale, s, ii, p, dx, aux)
+    wm = x[L.X_WM]
+    wl = x[L.X_WL]
+    tsh = p[L.P_K_COUPLING] * x[L.X_TWIST] + p[L.P_C_COUPLING] * (wm - wl)
     bear_scale = _fast_tanh(wm / p[L.P_WEPS_M])
     tb = p[L.P_BEARING_T_TOTAL]
     tfw = p[L.P_B_VISCOUS] * wm + p[L.P_K_WINDAGE] * wm * abs(wm)
@@ -266,31 +365,18 @@ def _deriv(x, ua, ub, load_scale, vscale, s, ii, p, dx, aux):
     tl = tin + p[L.P_LOAD_BREAKAWAY] * sgn_l + p[L.P_EXT_TORQUE]
     dwl = (tsh - tl) / p[L.P_JL]
 
-    dx[L.X_ISA] = disa
-    dx[L.X_ISB] = disb
-    dx[L.X_PSIRA] = dpra
-    dx[L.X_PSIRB] = dprb
     dx[L.X_WM] = dwm
     dx[L.X_WL] = dwl
     dx[L.X_TWIST] = wm - wl
     dx[L.X_THM] = wm
-    dx[L.X_VDC] = dvdc
     dx[L.X_VBELT] = dvb
     dx[L.X_MLOAD] = dml
 
     aux[A_TE] = te
     aux[A_TSHAFT] = tsh
-    aux[A_ILA] = ila
-    aux[A_ILB] = ilb
-    aux[A_UMA] = uma
-    aux[A_UMB] = umb
-    aux[A_PFE] = pfe
-    aux[A_PCUR] = pcur
-    aux[A_PCUS] = 1.5 * rs * (isa * isa + isb * isb)
     aux[A_PFW] = tfw * wm
     aux[A_BEAR_SCALE] = bear_scale
     aux[A_VPULLEY] = vpulley
-    aux[A_PCHOP] = pchop
 
 
 @njit(**NUMBA_OPTIONS)
@@ -371,21 +457,36 @@ def _stage_inputs(t, dt, s, ii, p, prof, prof_n, half_step, u):
 
 
 @njit(**NUMBA_OPTIONS)
-def _outputs(x, s, aux, y):
-    """Per-step output vector y from the state and the auxiliaries of its derivative."""
+def _outputs(x, s, p, aux, y):
+    """Per-step output vector y from the state and the auxiliaries of its derivative.
+
+    Induction motor: phase currents and voltages from the alpha-beta vectors. DC motor:
+    (armature current, field current, 0) and (armature voltage, field voltage, 0); the
+    squared-current and power channels cover the armature (and the field's power)."""
     ila = aux[A_ILA]
     ilb = aux[A_ILB]
     uma = aux[A_UMA]
     umb = aux[A_UMB]
-    y[L.Y_IA] = ila
-    y[L.Y_IB] = -0.5 * ila + SQRT3_2 * ilb
-    y[L.Y_IC] = -0.5 * ila - SQRT3_2 * ilb
-    y[L.Y_UA] = uma
-    y[L.Y_UB] = -0.5 * uma + SQRT3_2 * umb
-    y[L.Y_UC] = -0.5 * uma - SQRT3_2 * umb
-    y[L.Y_ISQ] = y[L.Y_IA] * y[L.Y_IA] + y[L.Y_IB] * y[L.Y_IB] + y[L.Y_IC] * y[L.Y_IC]
-    y[L.Y_USQ] = y[L.Y_UA] * y[L.Y_UA] + y[L.Y_UB] * y[L.Y_UB] + y[L.Y_UC] * y[L.Y_UC]
-    y[L.Y_P] = 1.5 * (uma * ila + umb * ilb)
+    if p[L.P_MOTOR_KIND] == L.MOTOR_DC:
+        y[L.Y_IA] = ila
+        y[L.Y_IB] = ilb
+        y[L.Y_IC] = 0.0
+        y[L.Y_UA] = uma
+        y[L.Y_UB] = umb
+        y[L.Y_UC] = 0.0
+        y[L.Y_ISQ] = ila * ila
+        y[L.Y_USQ] = uma * uma
+        y[L.Y_P] = uma * ila + umb * ilb
+    else:
+        y[L.Y_IA] = ila
+        y[L.Y_IB] = -0.5 * ila + SQRT3_2 * ilb
+        y[L.Y_IC] = -0.5 * ila - SQRT3_2 * ilb
+        y[L.Y_UA] = uma
+        y[L.Y_UB] = -0.5 * uma + SQRT3_2 * umb
+        y[L.Y_UC] = -0.5 * uma - SQRT3_2 * umb
+        y[L.Y_ISQ] = y[L.Y_IA] * y[L.Y_IA] + y[L.Y_IB] * y[L.Y_IB] + y[L.Y_IC] * y[L.Y_IC]
+        y[L.Y_USQ] = y[L.Y_UA] * y[L.Y_UA] + y[L.Y_UB] * y[L.Y_UB] + y[L.Y_UC] * y[L.Y_UC]
+        y[L.Y_P] = 1.5 * (uma * ila + umb * ilb)
     y[L.Y_TSHAFT] = aux[A_TSHAFT]
     y[L.Y_WM] = x[L.X_WM]
     y[L.Y_VDC] = x[L.X_VDC]
@@ -423,7 +524,7 @@ def _apply_action(action, arg, value, t, x, s, ii, p, ev):
     """Carry out one trigger action at time t. Returns True if the modes changed.
 
     (Not recursive: Numba's cache does not handle self-recursive kernels.)"""
-    if p[L.P_SUPPLY_KIND] != L.SUPPLY_VFD:
+    if p[L.P_SUPPLY_KIND] == L.SUPPLY_MAINS:
         # without a drive, a stop of category 0 is the contactor opening, a start its closing
         if action == L.ACT_STO or action == L.ACT_SS1 or action == L.ACT_DRIVE_STOP:
             action = L.ACT_OPEN_CONTACTOR
@@ -458,7 +559,7 @@ def _apply_action(action, arg, value, t, x, s, ii, p, ev):
         p[arg] = value
         _log(ev, ii, t, L.EV_PARAM_SET, arg, value)
         return True
-    elif p[L.P_SUPPLY_KIND] == L.SUPPLY_VFD:
+    elif p[L.P_SUPPLY_KIND] != L.SUPPLY_MAINS:
         return _drive_action(action, value, t, s, ii, p, ev)
     return False
 
@@ -516,6 +617,10 @@ def _drive_action(action, value, t, s, ii, p, ev):
 @njit(**NUMBA_OPTIONS)
 def _project_currents(x, ii, p):
     """Interrupt the stator current in open lines (all of it if no path is left)."""
+    if p[L.P_MOTOR_KIND] == L.MOTOR_DC:
+        if not _output_on(ii, p):
+            x[L.X_ISA] = 0.0  # the armature circuit opens; the field stays excited
+        return
     open_idx = _open_phase_index(ii[L.I_PHASE_OPEN])
     if not _output_on(ii, p) or open_idx == 3:
         x[L.X_ISA] = 0.0
@@ -633,7 +738,7 @@ def _belt_slip(x, p):
 def _machine_state(x, s, ii, p):
     if ii[L.I_RELAY_TRIPPED] == 1 or ii[L.I_DRIVE_FAULT] != 0:
         return L.MS_TRIPPED
-    if p[L.P_SUPPLY_KIND] == L.SUPPLY_VFD:
+    if p[L.P_SUPPLY_KIND] != L.SUPPLY_MAINS:
         if ii[L.I_DRIVE_MODE] == L.DRV_RUN:
             if ii[L.I_REACHED_RUNNING] == 0 and s[L.S_F_OUT] >= s[L.S_F_REF]:
                 ii[L.I_REACHED_RUNNING] = 1
@@ -669,7 +774,8 @@ def _drive_step(x, s, ii, p, ev, t, n, dt):
     control. Returns True if anything the derivative depends on changed."""
     changed = False
     vdc = x[L.X_VDC]
-    if p[L.P_DRV_RBRAKE] > 0.0:
+    vfd = p[L.P_SUPPLY_KIND] == L.SUPPLY_VFD
+    if vfd and p[L.P_DRV_RBRAKE] > 0.0:
         # hysteresis control; no event per toggle (braking_power_w shows the braking)
         if ii[L.I_CHOPPER_ON] == 0 and vdc > p[L.P_DRV_VCHOP_ON]:
             ii[L.I_CHOPPER_ON] = 1
@@ -679,9 +785,9 @@ def _drive_step(x, s, ii, p, ev, t, n, dt):
             changed = True
     mode = ii[L.I_DRIVE_MODE]
     on = mode != L.DRV_OFF and mode != L.DRV_STO
-    if vdc > p[L.P_DRV_VOV]:
+    if vfd and vdc > p[L.P_DRV_VOV]:
         _drive_fault(L.FAULT_OVERVOLTAGE, vdc, t, s, ii, p, ev)
-    elif on and vdc < p[L.P_DRV_VUV]:
+    elif vfd and on and vdc < p[L.P_DRV_VUV]:
         _drive_fault(L.FAULT_UNDERVOLTAGE, vdc, t, s, ii, p, ev)
     if s[L.S_STO_AT] >= 0.0 and n >= s[L.S_STO_AT]:
         s[L.S_STO_AT] = -1.0
@@ -698,7 +804,13 @@ def _drive_step(x, s, ii, p, ev, t, n, dt):
     down = p[L.P_DRV_SS1_RAMP] if mode == L.DRV_SS1 or mode == L.DRV_SS2 else p[L.P_DRV_RAMP_DOWN]
     f = s[L.S_F_OUT]
     i_peak = math.sqrt(x[L.X_ISA] * x[L.X_ISA] + x[L.X_ISB] * x[L.X_ISB])
-    if f < target:
+    if not vfd:
+        # DC drive: the speed reference ramps; its controllers enforce the current limit
+        if f < target:
+            f = min(target, f + up * dt)
+        elif f > target:
+            f = max(target, f - down * dt)
+    elif f < target:
         if i_peak < p[L.P_DRV_ILIM]:
             f = min(target, f + up * dt)
         elif i_peak > 1.1 * p[L.P_DRV_ILIM]:
@@ -770,6 +882,7 @@ def advance(
     rhs = np.empty(n_nodes)
     u = np.empty(12)
     vfd = p[L.P_SUPPLY_KIND] == L.SUPPLY_VFD
+    driven = p[L.P_SUPPLY_KIND] != L.SUPPLY_MAINS
     ii[L.I_CACHE_VALID] = 0
 
     n = ii[L.I_STEP]
@@ -786,7 +899,7 @@ def advance(
             _project_currents(x, ii, p)
             _log(ev, ii, t, L.EV_CONTACTOR_OPENED, 0, 0.0)
             changed = True
-        if vfd and _drive_step(x, s, ii, p, ev, t, n, dt):
+        if driven and _drive_step(x, s, ii, p, ev, t, n, dt):
             changed = True
         for j in range(n_trig):
             if trig_i[j, 0] == L.TRIG_AT_TIME and trig_s[j, 0] == 0.0 and t >= trig_f[j, 0]:
@@ -812,7 +925,7 @@ def advance(
             ):
                 ii[L.I_RELAY_TRIPPED] = 1
                 _log(ev, ii, t, L.EV_RELAY_TRIPPED, 0, s[L.S_COND_CURRENT_RMS])
-                if vfd:
+                if driven:
                     _drive_fault(L.FAULT_OVERLOAD, s[L.S_COND_CURRENT_RMS], t, s, ii, p, ev)
                 elif ii[L.I_CONTACTOR] == 1 and s[L.S_CONTACTOR_OPEN_AT] < 0.0:
                     s[L.S_CONTACTOR_OPEN_AT] = _opening_step(t, p)
@@ -850,7 +963,7 @@ def advance(
         _stage_inputs(t, dt, s, ii, p, prof, prof_n, True, u)
         if changed or ii[L.I_CACHE_VALID] == 0:
             _deriv(x, u[0], u[1], u[6], u[9], s, ii, p, k1, aux)
-            _outputs(x, s, aux, y0)
+            _outputs(x, s, p, aux, y0)
         # losses over [t_n, t_n+1) (left rectangle at 20 kHz resolves the mains ripple)
         s[L.S_ACC_DT] += dt
         s[L.S_ACC_CU_S] += aux[A_PCUS] * dt
@@ -907,7 +1020,7 @@ def advance(
         # derivative at t_n+1 with the supply phasor of the new angle (also k1 of the next step)
         _stage_inputs(t1, dt, s, ii, p, prof, prof_n, False, u)
         _deriv(x, u[0], u[1], u[6], u[9], s, ii, p, k1, aux)
-        _outputs(x, s, aux, y1)
+        _outputs(x, s, p, aux, y1)
         if p[L.P_CONVEYOR] != 0.0:
             # gross slip: beyond the detection threshold and clearly outside the creep band
             # of the regularised friction (tanh saturated)

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..components.electrical import DCMotor
 from ..components.machine import Machine
 from ..config import EVENT_LOG_CAPACITY
 from . import layout as L
@@ -125,18 +126,23 @@ def pack(
 
     p = np.zeros(L.N_P)
     p[L.P_RATE_HZ] = rate
-    p[L.P_POLE_PAIRS] = motor.pole_pairs
-    p[L.P_RS_REF] = motor.stator_resistance_ohm
-    p[L.P_RR_REF] = motor.rotor_resistance_ohm
-    p[L.P_LS] = motor.magnetizing_inductance_h + motor.stator_leakage_inductance_h
-    p[L.P_LR] = motor.magnetizing_inductance_h + motor.rotor_leakage_inductance_h
-    p[L.P_LM] = motor.magnetizing_inductance_h
-    p[L.P_RS_TEMP_K] = MATERIAL_K[motor.stator_conductor]
-    p[L.P_RR_TEMP_K] = MATERIAL_K[motor.rotor_conductor]
+    dc = isinstance(motor, DCMotor)
+    if dc:
+        _pack_dc_motor(motor, p)
+    else:
+        p[L.P_MOTOR_KIND] = L.MOTOR_INDUCTION
+        p[L.P_POLE_PAIRS] = motor.pole_pairs
+        p[L.P_RS_REF] = motor.stator_resistance_ohm
+        p[L.P_RR_REF] = motor.rotor_resistance_ohm
+        p[L.P_LS] = motor.magnetizing_inductance_h + motor.stator_leakage_inductance_h
+        p[L.P_LR] = motor.magnetizing_inductance_h + motor.rotor_leakage_inductance_h
+        p[L.P_LM] = motor.magnetizing_inductance_h
+        p[L.P_RS_TEMP_K] = MATERIAL_K[motor.stator_conductor]
+        p[L.P_RR_TEMP_K] = MATERIAL_K[motor.rotor_conductor]
+        r_fe = motor.circuit(f_supply).iron_loss_resistance_ohm
+        p[L.P_G_FE] = 0.0 if math.isinf(r_fe) else 1.0 / r_fe
     p[L.P_R_REF_TEMP_C] = motor.resistance_reference_temp_c
     p[L.P_THERMAL_COUPLING] = 1.0 if thermal_coupling else 0.0
-    r_fe = motor.circuit(f_supply).iron_loss_resistance_ohm
-    p[L.P_G_FE] = 0.0 if math.isinf(r_fe) else 1.0 / r_fe
     p[L.P_ROTOR_ASYM] = 0.0
     p[L.P_V_PEAK] = math.sqrt(2.0 / 3.0) * supply.line_voltage_v
     p[L.P_F_SUPPLY] = f_supply
@@ -178,6 +184,7 @@ def pack(
     p[L.P_GEAR_RATIO] = ratio
     p[L.P_GEAR_EFF] = gear.efficiency if gear is not None else 1.0
     _pack_drive(machine, p, f_supply)
+    _pack_dc_drive(machine, p)
     _pack_conveyor(machine, p, dt)
     p[L.P_N_BEARINGS] = len(bearing_t)
     p[L.P_BEARING_T_TOTAL] = t_m
@@ -199,15 +206,22 @@ def pack(
     p[L.P_T_AMBIENT] = ambient
     p[L.P_FAN_STANDSTILL] = net.standstill_ratio
     p[L.P_FAN_EXPONENT] = net.speed_exponent
-    w_sync = motor.synchronous_speed_rad_s(f_supply)
+    if dc:
+        w_sync = motor.rated.voltage_v / motor.emf_constant_v_s_rad  # no-load speed
+    else:
+        w_sync = motor.synchronous_speed_rad_s(f_supply)
     p[L.P_W_RATED] = motor.rated_speed_rad_s
     relay = machine.relay
     p[L.P_RELAY_ENABLED] = 1.0 if relay.enabled else 0.0
     p[L.P_RELAY_IE] = relay.current_setting_a
     p[L.P_RELAY_K] = relay.k_factor
     p[L.P_RELAY_TAU] = relay.time_constant_s
-    rated_slip = 1.0 - motor.rated.speed_rpm / (60.0 * motor.rated.frequency_hz / motor.pole_pairs)
-    p[L.P_W_RUNNING] = w_sync * (1.0 - min(0.5, 3.0 * rated_slip))
+    if dc:
+        p[L.P_W_RUNNING] = 0.9 * motor.rated_speed_rad_s
+    else:
+        n_sync = 60.0 * motor.rated.frequency_hz / motor.pole_pairs
+        rated_slip = 1.0 - motor.rated.speed_rpm / n_sync
+        p[L.P_W_RUNNING] = w_sync * (1.0 - min(0.5, 3.0 * rated_slip))
     p[L.P_W_STANDSTILL] = 0.005 * w_sync
     p[L.P_I_LIMIT] = 100.0 * motor.rated.current_a * math.sqrt(2.0)
     p[L.P_W_LIMIT] = 5.0 * w_sync
@@ -236,14 +250,14 @@ def pack(
     rows_f: list[tuple[float, float, float]] = []
     labels: list[str] = []
     op = scenario["operation"]
-    vfd = machine.drive is not None
+    driven = machine.drive is not None or machine.dc_drive is not None
     if op.get("start_at_s") is not None:
-        start = L.ACT_DRIVE_START if vfd else L.ACT_CLOSE_CONTACTOR
+        start = L.ACT_DRIVE_START if driven else L.ACT_CLOSE_CONTACTOR
         rows_i.append((L.TRIG_AT_TIME, start, 0, 0))
         rows_f.append((float(op["start_at_s"]), 0.0, 0.0))
         labels.append("operation.start_at_s")
     if op.get("stop_at_s") is not None:
-        stop = L.ACT_DRIVE_STOP if vfd else L.ACT_OPEN_CONTACTOR
+        stop = L.ACT_DRIVE_STOP if driven else L.ACT_OPEN_CONTACTOR
         rows_i.append((L.TRIG_AT_TIME, stop, 0, 0))
         rows_f.append((float(op["stop_at_s"]), 0.0, 0.0))
         labels.append("operation.stop_at_s")
@@ -283,9 +297,14 @@ def pack(
     else:
         s[L.S_RS] = p[L.P_RS_REF]
         s[L.S_RR] = p[L.P_RR_REF]
+    if dc and motor.field is not None:
+        x[L.X_ISB] = motor.field.voltage_v / motor.field.resistance_ohm  # field excited
     s[L.S_STO_AT] = -1.0
     ii = np.zeros(L.N_I, dtype=np.int64)
-    if vfd:
+    if machine.dc_drive is not None:
+        ii[L.I_CONTACTOR] = 1
+        s[L.S_F_REF] = machine.dc_drive.speed_setpoint_rpm * math.pi / 30.0
+    if machine.drive is not None:
         # the drive is energised before the run: contactor closed, DC link charged
         ii[L.I_CONTACTOR] = 1
         x[L.X_VDC] = p[L.P_DRV_VRECT] * float(sc_supply["voltage_pu"])
@@ -379,3 +398,57 @@ def _pack_conveyor(machine: Machine, p: np.ndarray, dt: float) -> None:
     p[L.P_BELT_VEPS] = max(1e-3, 2.0 * dt * f_max / m_r)
     f_res = p[L.P_CONV_CFLG] * p[L.P_CONV_QFIX] + c.special_resistance_n
     p[L.P_BELT_VEPS_RES] = max(1e-3, 2.0 * dt * f_res / m_belt)
+
+
+def _pack_dc_motor(motor: DCMotor, p: np.ndarray) -> None:
+    """DC motor: armature (its resistance follows the rotor node, copper), field or magnets.
+
+    The stator-side slots are filled so that the thermal code's resistance updates work:
+    the armature resistance is the 'rotor' resistance, the field's the 'stator' one."""
+    p[L.P_MOTOR_KIND] = L.MOTOR_DC
+    p[L.P_POLE_PAIRS] = 1.0
+    p[L.P_RR_REF] = motor.armature_resistance_ohm
+    p[L.P_RR_TEMP_K] = MATERIAL_K["copper"]
+    p[L.P_RS_TEMP_K] = MATERIAL_K["copper"]
+    p[L.P_DC_RA] = motor.armature_resistance_ohm
+    p[L.P_DC_LA] = motor.armature_inductance_h
+    if motor.field is not None:
+        p[L.P_DC_RF] = motor.field.resistance_ohm
+        p[L.P_RS_REF] = motor.field.resistance_ohm
+        p[L.P_DC_LF] = motor.field.inductance_h
+        p[L.P_DC_LFC] = motor.field.field_constant_h
+        p[L.P_DC_UF] = motor.field.voltage_v
+    else:
+        p[L.P_DC_KE] = motor.back_emf_constant_v_s_rad
+        p[L.P_RS_REF] = 1.0
+    # harmless values for the induction slots (never used for a DC motor)
+    p[L.P_LS] = p[L.P_LR] = p[L.P_LM] = 1.0
+
+
+def _pack_dc_drive(machine: Machine, p: np.ndarray) -> None:
+    """DC drive: ramps as speed rates, limits, and PI gains tuned from the motor.
+
+    Current loop: K_p = L_a w_c, K_i = R_a w_c (pole-zero cancellation, bandwidth w_c).
+    Speed loop: K_p = J w_s / k_e, K_i = K_p w_s / 4 (symmetric optimum-like margin), J the
+    total inertia at the motor shaft."""
+    d = machine.dc_drive
+    if d is None:
+        return
+    motor = machine.motor
+    p[L.P_SUPPLY_KIND] = L.SUPPLY_DC_DRIVE
+    w_n = motor.rated_speed_rad_s
+    p[L.P_DRV_RAMP_UP] = w_n / d.ramp_up_s
+    p[L.P_DRV_RAMP_DOWN] = w_n / d.ramp_down_s
+    p[L.P_DRV_SS1_RAMP] = w_n / d.safe_stop_ramp_s
+    p[L.P_DRV_ILIM] = d.current_limit_a
+    p[L.P_DRV_STO_DELAY] = d.sto_response_s
+    p[L.P_DRV_FSET] = d.speed_setpoint_rpm * math.pi / 30.0
+    p[L.P_DC_VMAX] = d.max_voltage_v
+    p[L.P_DC_4Q] = 1.0 if d.four_quadrant else 0.0
+    wc = 2.0 * math.pi * d.current_loop_bandwidth_hz
+    p[L.P_DC_KP_I] = motor.armature_inductance_h * wc
+    p[L.P_DC_KI_I] = motor.armature_resistance_ohm * wc
+    ws = 2.0 * math.pi * d.speed_loop_bandwidth_hz
+    j_total = p[L.P_JM] + p[L.P_JL]
+    p[L.P_DC_KP_W] = j_total * ws / motor.emf_constant_v_s_rad
+    p[L.P_DC_KI_W] = p[L.P_DC_KP_W] * ws / 4.0

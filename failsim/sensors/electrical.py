@@ -37,7 +37,18 @@ class _Channel:
 class ElectricalSensors:
     """The three current and three voltage channels of a machine, at sample rate ``fs``."""
 
-    def __init__(self, sensors: dict, seed: int, fs: int):
+    def __init__(self, sensors: dict, seed: int, fs: int, dc: bool = False):
+        self.dc = dc
+        if dc:
+            self.current = [
+                _Channel(f"sensor.{n}", sensors["current"], "noise_a_rms", "range_a", seed, fs)
+                for n in ("current_armature", "current_field")
+            ]
+            self.voltage = [
+                _Channel(f"sensor.{n}", sensors["voltage"], "noise_v_rms", "range_v", seed, fs)
+                for n in ("voltage_armature", "voltage_field")
+            ]
+            return
         self.current = [
             _Channel(f"sensor.current_{p}", sensors["current"], "noise_a_rms", "range_a", seed, fs)
             for p in _PHASES
@@ -50,6 +61,12 @@ class ElectricalSensors:
     def process(self, fast: np.ndarray) -> dict[str, np.ndarray]:
         """Measured columns from the kernel's fast outputs (rows F_IA..F_UC)."""
         out: dict[str, np.ndarray] = {}
+        if self.dc:
+            out["current_armature_a"] = self.current[0](fast[L.F_IA])
+            out["current_field_a"] = self.current[1](fast[L.F_IB])
+            out["voltage_armature_v"] = self.voltage[0](fast[L.F_UA])
+            out["voltage_field_v"] = self.voltage[1](fast[L.F_UB])
+            return out
         for j, p in enumerate(_PHASES):
             out[f"current_{p}_a"] = self.current[j](fast[L.F_IA + j])
         for j, p in enumerate(_PHASES):

@@ -44,6 +44,7 @@ class ProcessSensors:
         self.temp_rng = {n: component_rng(seed, f"sensor.temp_{n}") for n in self.temp_nodes}
         self.ambient_c = ambient_c
         self.belt_speed_ref = 1.0
+        self.current_conductors = 3.0
         self.conveyor_length = 1.0
         self.ambient_rng = component_rng(seed, "sensor.temp_ambient")
 
@@ -71,7 +72,10 @@ class ProcessSensors:
         out["torque_shaft_n_m"] = quantize(
             tq, self.torque_step, -self.torque_fs, self.torque_fs
         ).astype(np.float32)
-        out["current_rms_a"] = np.sqrt(np.maximum(slow[L.Q_ISQ], 0.0) / 3.0).astype(np.float32)
+        # three phases: mean-square of i_a, i_b, i_c over three; DC: the armature current
+        out["current_rms_a"] = np.sqrt(
+            np.maximum(slow[L.Q_ISQ], 0.0) / self.current_conductors
+        ).astype(np.float32)
         out["voltage_rms_v"] = np.sqrt(np.maximum(slow[L.Q_USQ], 0.0)).astype(np.float32)
         out["power_active_w"] = slow[L.Q_P].astype(np.float32)
         out["dc_link_voltage_v"] = slow[L.Q_VDC].astype(np.float32)

@@ -17,6 +17,38 @@ DRIVE_ONLY_ACTIONS = ("ss1", "ss2", "set_frequency")
 def check_machine_drive(d: Mapping[str, Any], src: SpecSource) -> None:
     supply = d["supply"]
     drive = d.get("drive")
+    kind = supply.get("type", "mains")
+    motor_type = d["motor"]["type"]
+    if motor_type == "dc" and kind != "dc_drive":
+        raise src.error(
+            ("supply", "type"),
+            f"{show(kind)} is not allowed for a DC motor: set supply.type: dc_drive and add a "
+            "`dc_drive:` section",
+            kind,
+        )
+    if kind in ("mains", "vfd") and motor_type != "induction":
+        raise src.error(
+            ("motor", "type"),
+            f"{show(motor_type)} is not allowed with supply.type {kind}: mains and V/f drives "
+            "feed induction motors",
+            motor_type,
+        )
+    if kind == "dc_drive" and d.get("dc_drive") is None:
+        raise src.error(
+            ("dc_drive",),
+            "supply.type is dc_drive, so the machine needs a `dc_drive:` section "
+            "(max_voltage_v, current_limit_a, speed_setpoint_rpm)",
+            None,
+        )
+    if motor_type == "dc":
+        motor = d["motor"]
+        if (motor.get("field") is None) == (motor.get("back_emf_constant_v_s_rad") is None):
+            raise src.error(
+                ("motor", "back_emf_constant_v_s_rad"),
+                "a DC motor needs exactly one of back_emf_constant_v_s_rad (permanent magnet) "
+                "and field (separately excited) (V s/rad)",
+                motor.get("back_emf_constant_v_s_rad"),
+            )
     if supply.get("type", "mains") == "vfd" and drive is None:
         raise src.error(
             ("drive",),

@@ -618,8 +618,7 @@ def thermal_edges(machine: Mapping[str, Any]) -> list[tuple[str, str, float]]:
     return edges
 
 
-def _check_machine(d: Mapping[str, Any], src: SpecSource) -> None:
-    motor = d["motor"]
+def _check_induction_motor(motor: Mapping[str, Any], src: SpecSource) -> None:
     rated = motor["rated"]
     p = motor["pole_pairs"]
     f = rated["frequency_hz"]
@@ -641,6 +640,12 @@ def _check_machine(d: Mapping[str, Any], src: SpecSource) -> None:
                 f"motor.magnetizing_inductance_h = {show(lm)} H",
                 motor[name],
             )
+
+
+def _check_machine(d: Mapping[str, Any], src: SpecSource) -> None:
+    motor = d["motor"]
+    if motor["type"] == "induction":
+        _check_induction_motor(motor, src)
 
     capacity = d["thermal"]["capacity_j_k"]
     nodes = list(capacity)

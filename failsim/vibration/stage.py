@@ -119,9 +119,13 @@ class VibrationStage:
         self.mag_phase = rng.uniform(0.0, 2.0 * math.pi)
         self.mass_ecc = vib.rotor_mass_kg * vib.eccentricity_m(self.w_rated)
         # rated air-gap (rotor) flux amplitude, for scaling the magnetic pull
-        l_s = motor.magnetizing_inductance_h + motor.stator_leakage_inductance_h
-        v_peak = math.sqrt(2.0 / 3.0) * machine.supply.line_voltage_v
-        self.psi_rated = (motor.magnetizing_inductance_h / l_s) * v_peak / (2 * math.pi * supply_hz)
+        if hasattr(motor, "magnetizing_inductance_h"):
+            l_s = motor.magnetizing_inductance_h + motor.stator_leakage_inductance_h
+            v_peak = math.sqrt(2.0 / 3.0) * machine.supply.line_voltage_v
+            w_s = 2 * math.pi * supply_hz
+            self.psi_rated = (motor.magnetizing_inductance_h / l_s) * v_peak / w_s
+        else:  # a DC machine has no rotating air-gap field in the trace
+            self.psi_rated = 1.0
         self.share = 1.0 / len(self.locations)  # static share of rotor forces per bearing
         self.background = vib.background_force_n_per_sqrt_hz * math.sqrt(0.5 * self.fs_synth)
         self.noise_rng = {

@@ -37,6 +37,18 @@ NO_DEFAULT = {
     ("events", "[]", "phase"),
     ("events", "[]", "when", "above"),
     ("events", "[]", "when", "below"),
+    # required only for one motor type (if/then in the schema)
+    ("motor", "rated", "line_voltage_v"),
+    ("motor", "rated", "frequency_hz"),
+    ("motor", "rated", "voltage_v"),
+    ("motor", "pole_pairs"),
+    ("motor", "stator_resistance_ohm"),
+    ("motor", "rotor_resistance_ohm"),
+    ("motor", "stator_leakage_inductance_h"),
+    ("motor", "rotor_leakage_inductance_h"),
+    ("motor", "magnetizing_inductance_h"),
+    ("motor", "armature_resistance_ohm"),
+    ("motor", "armature_inductance_h"),
 }
 
 
@@ -230,7 +242,7 @@ def test_error_choice_is_deterministic() -> None:
             "load.coefficients",
             "needed when load.type is polynomial",
         ),
-        (lambda d: d["motor"].update(type="dc"), "motor.type", "'induction'"),
+        (lambda d: d["motor"].update(type="stepper"), "motor.type", "'induction'"),
         (lambda d: d.update(source="  "), "source", "where its numbers come from"),
         (lambda d: d.pop("source"), "source", "required field is missing"),
         (

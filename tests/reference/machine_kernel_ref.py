@@ -1,14 +1,18 @@
-"""Slow, plain reference of the induction-motor-on-mains kernel.
+"""Slow, plain reference of the machine kernel (:mod:`failsim.kernels.machine_kernel`).
 
-Written from the equations (``reference/physics.md`` sections 1 and 3) and from the documented
-behaviour of :mod:`failsim.kernels.machine_kernel` (its module docstring and the comments in
+Written from the equations (``reference/physics.md`` sections 1, 3, 5 and 6, ``docs/physics.md``)
+and from the documented behaviour of the kernel (its docstrings and comments and the comments in
 :mod:`failsim.kernels.layout`), without looking at how the kernel computes anything. Space
 vectors are Python complex numbers ``alpha + j beta`` (amplitude-invariant Clarke transform),
 the thermal step uses :func:`numpy.linalg.solve`, and the streams are interpolated after the
 run from the per-step output values. Nothing here is fast; it is meant to be read.
 
-Model
------
+Covered: the induction motor on mains (contactor) or on a V/f drive, the two-mass shaft, an
+optional gearbox, a load law or a lumped belt conveyor, the thermal network and the overload
+relay. (The DC motor is not covered.)
+
+Induction motor
+---------------
 Stator frame, rotor flux linkage as state (Krause)::
 
     i_r = (psi_r - L_m i_s) / L_r
@@ -23,15 +27,67 @@ Generalisations:
 * one open line k: the stator current can only flow along ``e_perp = j exp(j 2 pi k / 3)``
   (perpendicular to the axis of phase k); the voltage equation is kept along ``e_perp`` only
   and the open terminal floats (its voltage follows from the machine);
-* contactor open (or two lines open): the stator current is zero and the terminal voltage is
-  the voltage induced by the rotor field, ``(L_m / L_r) dpsi_r/dt``;
+* no source (contactor open, drive gates off or blocked, or two lines open): the stator
+  current is zero and the terminal voltage is the voltage induced by the rotor field,
+  ``(L_m / L_r) dpsi_r/dt``;
 * iron loss: a conductance ``G_fe`` per phase at the terminals; its current flows in the
-  lines (and obeys the open-line constraint too);
-* mechanics: two masses joined by a spring-damper; motor windage ``k w |w|``, viscous
-  ``B w`` and bearing Coulomb friction ``T_0 tanh(w / w_eps)``; load law scaled by the load
-  profile, plus breakaway ``T_b tanh(w_l / w_eps_l)`` and an external torque.
+  lines (and obeys the open-line constraint too).
 
-Thermal network, backward Euler over the sub-cycle ``h`` with the mean losses ``P``::
+Source: mains or V/f drive
+--------------------------
+Mains: positive sequence ``V exp(j theta)`` plus a negative sequence, ``theta`` advancing at the
+supply frequency; the voltage profile scales it. Drive (average model)::
+
+    u = V(f_out) exp(j theta_out),  V(f) = V_N (b + (1 - b) min(|f| / f_N, 1))   (V/f law)
+    |u| <= V_dc / sqrt(3)                                      (linear SVPWM limit)
+    C dV_dc/dt = i_rect - (p_inv + p_chop) / V_dc            (no load current below 1 V)
+    i_rect = max(0, (V_rect v - V_dc) / R_src) while the mains contactor is closed
+    p_inv = terminal power of the motor (incl. iron loss), p_chop = V_dc^2 / R_br while on
+
+The voltage profile ``v`` scales the rectifier, not the drive's regulated output. ``f_out`` is
+held over a solver step and ``theta_out`` advances by ``2 pi f_out dt`` after it.
+
+Discrete drive logic at each step boundary (after a pending contactor opening, before the time
+triggers): chopper hysteresis (on above ``chopper_on_v``, off below ``chopper_off_v``); trips
+(overvoltage always, undervoltage while the output is on; overload from the relay) that
+command STO; a pending STO blocks the gates (``sto_response_s`` after its command, on the step
+grid), zeroes ``f_out`` and interrupts the current; otherwise ``f_out`` moves by one step of
+its ramp towards the target (the set-point when running, 0 Hz in the stops): up only while
+the stator current peak is below the limit, back down above 1.1 times it; down only while the
+DC link is below the overvoltage-control level. At 0 Hz a ramp stop switches the gates off and
+SS1 blocks them (STO); SS2 holds 0 Hz with the output on.
+
+Safe stops follow the documentation (IEC 61800-5-2, stop category 1 for SS1): once SS1 runs,
+neither a start command nor a repeated SS1 command changes it, and the gates blocking is logged
+once. (The kernel differs here; see the xfail tests in ``tests/unit/kernels``.)
+
+Mechanics, gearbox and load
+---------------------------
+Two masses joined by a spring-damper; motor windage ``k w |w|``, viscous ``B w`` and bearing
+Coulomb friction ``T_0 tanh(w / w_eps)``. Beyond the coupling a gearbox of ratio i (output
+speed ``w_o = w_l / i``) whose efficiency always opposes the power flow::
+
+    T_in = T_o / (i eta)  if T_o w_o >= 0 (the load takes power),  T_o eta / i  otherwise
+
+then a breakaway torque ``T_b tanh(w_l / w_eps_l)`` and an external torque on the load shaft.
+``T_o`` is a load law at ``w_o`` scaled by the load profile, or the belt conveyor's pulley
+torque ``F_t r``::
+
+    v_p = w_o r,  v_rel = v_p - v_b
+    mu = mu_k + (mu_s - mu_k) exp(-max(|v_rel| - 3 v_eps, 0) / v_S)   (static in the creep band)
+    F_t = T_2 (exp(mu theta) - 1) tanh(v_rel / v_eps)                (Euler-Eytelwein limit)
+    F_res = [C f L g (q_fix + q_G cos d) + F_S] tanh(v_b / v_eps_res) + q_G H g,  q_G = m / L
+    (m_belt + m) dv_b/dt = F_t - F_res
+    dm/dt = Q lambda(t) clip(v_b / v_N, 0, 1) - m max(v_b, 0) / L    (feeder follows the belt)
+
+with ``m`` clipped at 0 where it is a mass. After every step the belt slip
+``(v_p - v_b) / max(|v_p|, 0.05 v_N)`` is checked: gross slip starts above the detection
+threshold with ``v_rel`` beyond the creep band ``3 v_eps``, and ends below half the threshold
+or back inside the band.
+
+Thermal network and relay
+-------------------------
+Backward Euler over the sub-cycle ``h`` with the mean losses ``P``::
 
     (C / h + G_int + fan(w) diag(g_amb)) T_new = C / h T_old + P + fan(w) g_amb T_amb
     fan(w) = standstill + (1 - standstill) (|w| / w_N) ** exponent
@@ -54,6 +110,7 @@ from failsim.kernels.pack import Packed
 
 #: unit vector of phase k's magnetic axis, k = 0 (a), 1 (b), 2 (c)
 PHASE_AXES = tuple(cmath.exp(2j * math.pi * k / 3.0) for k in range(3))
+G_N = 9.80665  # standard gravity, m/s^2
 
 
 def phase_values(vector: complex) -> tuple[float, float, float]:
@@ -92,6 +149,20 @@ def profile_value(points: np.ndarray, t: float) -> float:
 
 
 @dataclass
+class LoadSide:
+    """Everything beyond the coupling at one instant."""
+
+    torque: float  # torque the load shaft delivers to the rest of the train, N m (motor side)
+    torque_out: float  # torque at the gearbox output, N m
+    w_out: float  # gearbox output speed, rad/s
+    dv_belt: float  # m/s^2
+    dm_load: float  # kg/s
+    v_pulley: float  # drive-pulley surface speed, m/s
+    belt_force: float  # friction force of the pulley on the belt, N
+    resistance: float  # running resistance of the belt, N
+
+
+@dataclass
 class Derivative:
     """Time derivative of the continuous state and what the outputs and losses need."""
 
@@ -105,11 +176,14 @@ class Derivative:
     loss_iron: float
     loss_windage: float  # windage + viscous
     loss_bearings: list[float]  # per bearing
+    rectifier_current: float  # A (drives)
+    p_chopper: float  # braking-resistor power, W (drives)
+    load: LoadSide
 
 
 @dataclass
 class ReferenceResult:
-    """Final carried state in the kernel's layout, the event log and both streams."""
+    """Final carried state in the kernel's layout, the event log and the streams."""
 
     x: np.ndarray
     s: np.ndarray
@@ -125,12 +199,18 @@ class ReferenceResult:
     trace_k0: int
 
 
-class InductionMainsReference:
+class MachineReference:
     """Plain simulation of the packed machine and scenario (the arrays are copied)."""
 
     def __init__(self, packed: Packed):
         pk = packed.copy()
         self.p = pk.p
+        if int(self.p[L.P_MOTOR_KIND]) != L.MOTOR_INDUCTION:
+            raise NotImplementedError("the reference covers the induction motor only")
+        supply_kind = int(self.p[L.P_SUPPLY_KIND])
+        if supply_kind not in (L.SUPPLY_MAINS, L.SUPPLY_VFD):
+            raise NotImplementedError(f"supply kind {supply_kind} is not covered")
+        self.on_drive = supply_kind == L.SUPPLY_VFD
         self.prof = pk.prof
         self.prof_n = pk.prof_n
         self.th = pk.th
@@ -157,6 +237,17 @@ class InductionMainsReference:
         self.cond_current_rms = float(s[L.S_COND_CURRENT_RMS])
         n_nodes = int(self.p[L.P_N_NODES])
         self.temps = s[L.S_TEMPS0 : L.S_TEMPS0 + n_nodes].copy()
+        # drive
+        self.theta_out = float(s[L.S_THETA_OUT])
+        self.f_out = float(s[L.S_F_OUT])
+        self.f_ref = float(s[L.S_F_REF])
+        self.sto_at = float(s[L.S_STO_AT])
+        self.acc_chopper = float(s[L.S_ACC_CHOPPER])
+        self.drive_mode = int(ii[L.I_DRIVE_MODE])
+        self.chopper_on = bool(ii[L.I_CHOPPER_ON])
+        self.drive_fault = int(ii[L.I_DRIVE_FAULT])
+        # conveyor
+        self.belt_slipping = bool(ii[L.I_BELT_SLIPPING])
         # integrals since the last thermal step
         self.acc_time = float(s[L.S_ACC_DT])
         self.acc_losses = {
@@ -187,8 +278,14 @@ class InductionMainsReference:
             return next(iter(self.open_phases))
         return None
 
+    def source_on(self) -> bool:
+        """A voltage source feeds the terminals: the contactor (mains) or the gates (drive)."""
+        if self.on_drive:
+            return self.drive_mode not in (L.DRV_OFF, L.DRV_STO)
+        return self.contactor_closed
+
     def stator_conducts(self) -> bool:
-        return self.contactor_closed and len(self.open_phases) <= 1
+        return self.source_on() and len(self.open_phases) <= 1
 
     def log(self, t: float, code: int, arg: int = 0, value: float = 0.0) -> None:
         self.events.append((t, code, arg, value))
@@ -203,35 +300,100 @@ class InductionMainsReference:
         self.x[L.X_ISA] = i_s.real
         self.x[L.X_ISB] = i_s.imag
 
-    # ------------------------------------------------------------------ physics
-    def load_torque(self, w_load: float, t: float) -> float:
-        """Torque the load takes from the load shaft, N m."""
-        p = self.param
-        kind = int(p(L.P_LOAD_KIND))
-        t_n = p(L.P_LOAD_TN)
-        w_n = p(L.P_LOAD_WN)
-        sign = math.tanh(w_load / p(L.P_WEPS_L))  # regularised sgn(w_load)
-        if kind == L.LOAD_CONSTANT:
-            law = t_n * sign
-        elif kind == L.LOAD_LINEAR:
-            law = t_n * w_load / w_n
-        elif kind == L.LOAD_QUADRATIC:
-            law = t_n * (w_load / w_n) * abs(w_load / w_n)
-        else:
-            a, b, c = p(L.P_LOAD_A), p(L.P_LOAD_B), p(L.P_LOAD_C)
-            law = sign * (a + b * abs(w_load) + c * w_load**2)
-        scale = self.profile(L.PROF_LOAD, t)
-        return scale * law + p(L.P_LOAD_BREAKAWAY) * sign + p(L.P_EXT_TORQUE)
+    def on_step_grid(self, t: float, delay_s: float) -> float:
+        """Step index of ``t`` (a step time) plus a delay rounded to whole steps."""
+        rate = self.param(L.P_RATE_HZ)
+        return float(round(t * rate) + round(delay_s * rate))
 
-    def supply_voltage(self, t: float, theta: float) -> complex:
-        """Positive plus negative sequence supply voltage space vector, V."""
+    # ------------------------------------------------------------------ source
+    def source_angle(self) -> float:
+        return self.theta_out if self.on_drive else self.theta_supply
+
+    def source_frequency(self) -> float:
+        return self.f_out if self.on_drive else self.param(L.P_F_SUPPLY)
+
+    def vf_amplitude(self, f_hz: float) -> float:
+        """Phase peak voltage of the V/f law (flat above the base frequency)."""
         p = self.param
+        boost = p(L.P_DRV_BOOST)
+        return p(L.P_DRV_VN) * (boost + (1.0 - boost) * min(abs(f_hz) / p(L.P_DRV_FN), 1.0))
+
+    def source_voltage(self, t: float, theta: float, v_dc: float) -> complex:
+        """Voltage space vector the source applies at time t and angle theta, V."""
+        p = self.param
+        if self.on_drive:
+            u = self.vf_amplitude(self.f_out) * cmath.exp(1j * theta)
+            u_max = max(v_dc, 0.0) / math.sqrt(3.0)
+            return u * (u_max / abs(u)) if abs(u) > u_max else u
         amplitude = p(L.P_V_PEAK) * self.profile(L.PROF_VOLTAGE, t)
         positive = cmath.exp(1j * theta)
         negative = p(L.P_UNBALANCE) * cmath.exp(-1j * (theta + p(L.P_UNBALANCE_ANGLE)))
         return amplitude * (positive + negative)
 
-    def derivative(self, x: np.ndarray, t: float, theta_supply: float) -> Derivative:
+    # ------------------------------------------------------------------ load side
+    def through_gearbox(self, torque_out: float, w_out: float) -> float:
+        """Torque the gearbox output torque needs at the input; losses oppose the power flow."""
+        ratio, efficiency = self.param(L.P_GEAR_RATIO), self.param(L.P_GEAR_EFF)
+        if torque_out * w_out >= 0.0:  # power flows to the load: the motor pays the losses
+            return torque_out / (ratio * efficiency)
+        return torque_out * efficiency / ratio  # the load drives: the losses eat into it
+
+    def load_law(self, w_out: float, t: float) -> float:
+        """Load-law torque at the gearbox output, scaled by the load profile, N m."""
+        p = self.param
+        kind = int(p(L.P_LOAD_KIND))
+        t_n, w_n = p(L.P_LOAD_TN), p(L.P_LOAD_WN)
+        sign = math.tanh(w_out / p(L.P_WEPS_L))  # regularised sgn(w_out)
+        if kind == L.LOAD_CONSTANT:
+            law = t_n * sign
+        elif kind == L.LOAD_LINEAR:
+            law = t_n * w_out / w_n
+        elif kind == L.LOAD_QUADRATIC:
+            law = t_n * (w_out / w_n) * abs(w_out / w_n)
+        else:
+            a, b, c = p(L.P_LOAD_A), p(L.P_LOAD_B), p(L.P_LOAD_C)
+            law = sign * (a + b * abs(w_out) + c * w_out**2)
+        return self.profile(L.PROF_LOAD, t) * law
+
+    def load_side(self, x: np.ndarray, t: float) -> LoadSide:
+        p = self.param
+        w_l = x[L.X_WL]
+        w_out = w_l / p(L.P_GEAR_RATIO)
+        dv_belt = dm_load = v_pulley = belt_force = resistance = 0.0
+        if p(L.P_CONVEYOR) != 0.0:
+            r = p(L.P_PULLEY_R)
+            v_belt = x[L.X_VBELT]
+            v_pulley = w_out * r
+            v_rel = v_pulley - v_belt
+            v_eps = p(L.P_BELT_VEPS)
+            beyond_creep = max(abs(v_rel) - 3.0 * v_eps, 0.0)
+            mu_s, mu_k = p(L.P_BELT_MU_S), p(L.P_BELT_MU_K)
+            mu = mu_k + (mu_s - mu_k) * math.exp(-beyond_creep / p(L.P_BELT_VSTRIB))
+            capstan = p(L.P_BELT_T2) * (math.exp(mu * p(L.P_BELT_WRAP)) - 1.0)
+            belt_force = capstan * math.tanh(v_rel / v_eps)
+            mass = max(x[L.X_MLOAD], 0.0)
+            q_g = mass / p(L.P_CONV_LEN)
+            main = p(L.P_CONV_CFLG) * (p(L.P_CONV_QFIX) + q_g * p(L.P_CONV_COSD))
+            direction = math.tanh(v_belt / p(L.P_BELT_VEPS_RES))
+            resistance = (main + p(L.P_CONV_SPECIAL)) * direction + q_g * p(L.P_CONV_LIFT) * G_N
+            dv_belt = (belt_force - resistance) / (p(L.P_BELT_MASS) + mass)
+            feeder = min(max(v_belt / p(L.P_BELT_VN), 0.0), 1.0)
+            feed = p(L.P_FEED_KG_S) * self.profile(L.PROF_LOAD, t) * feeder
+            dm_load = feed - mass * max(v_belt, 0.0) / p(L.P_CONV_LEN)
+            torque_out = belt_force * r
+        else:
+            torque_out = self.load_law(w_out, t)
+        torque = (
+            self.through_gearbox(torque_out, w_out)
+            + p(L.P_LOAD_BREAKAWAY) * math.tanh(w_l / p(L.P_WEPS_L))
+            + p(L.P_EXT_TORQUE)
+        )
+        return LoadSide(
+            torque, torque_out, w_out, dv_belt, dm_load, v_pulley, belt_force, resistance
+        )
+
+    # ------------------------------------------------------------------ derivative
+    def derivative(self, x: np.ndarray, t: float, theta: float) -> Derivative:
         p = self.param
         npp = p(L.P_POLE_PAIRS)
         l_s, l_r, l_m = p(L.P_LS), p(L.P_LR), p(L.P_LM)
@@ -253,11 +415,11 @@ class InductionMainsReference:
 
         # stator
         if self.stator_conducts():
-            u_supply = self.supply_voltage(t, theta_supply)
-            di_s = (u_supply - r_s * i_s - k_r * dpsi_r) / sigma_l_s
+            u_source = self.source_voltage(t, theta, x[L.X_VDC])
+            di_s = (u_source - r_s * i_s - k_r * dpsi_r) / sigma_l_s
             line = self.open_line_index()
             if line is None:
-                u_terminal = u_supply
+                u_terminal = u_source
                 i_iron = p(L.P_G_FE) * u_terminal
             else:
                 e_perp = 1j * PHASE_AXES[line]
@@ -270,6 +432,20 @@ class InductionMainsReference:
             i_iron = 0j
         loss_iron = 1.5 * dot(u_terminal, i_iron)
         loss_cu_stator = 1.5 * r_s * abs(i_s) ** 2
+        line_current = i_s + i_iron
+
+        # DC link of the drive
+        dv_dc = i_rect = p_chop = 0.0
+        if self.on_drive:
+            v_dc = x[L.X_VDC]
+            if self.contactor_closed:
+                v_rect = p(L.P_DRV_VRECT) * self.profile(L.PROF_VOLTAGE, t)
+                i_rect = max(0.0, (v_rect - v_dc) / p(L.P_DRV_RSRC))
+            p_inverter = 1.5 * dot(u_terminal, line_current) if self.stator_conducts() else 0.0
+            if self.chopper_on and p(L.P_DRV_RBRAKE) > 0.0:
+                p_chop = v_dc**2 / p(L.P_DRV_RBRAKE)
+            i_dc = (p_inverter + p_chop) / v_dc if v_dc > 1.0 else 0.0
+            dv_dc = (i_rect - i_dc) / p(L.P_DRV_C)
 
         # mechanics
         torque_e = 1.5 * npp * k_r * (psi_r.conjugate() * i_s).imag
@@ -280,7 +456,8 @@ class InductionMainsReference:
         ]
         torque_windage = p(L.P_B_VISCOUS) * w_m + p(L.P_K_WINDAGE) * w_m * abs(w_m)
         dw_m = (torque_e - torque_shaft - sum(bearing_torques) - torque_windage) / p(L.P_JM)
-        dw_l = (torque_shaft - self.load_torque(w_l, t)) / p(L.P_JL)
+        load = self.load_side(x, t)
+        dw_l = (torque_shaft - load.torque) / p(L.P_JL)
 
         dx = np.zeros(L.N_X)
         dx[L.X_ISA], dx[L.X_ISB] = di_s.real, di_s.imag
@@ -289,17 +466,23 @@ class InductionMainsReference:
         dx[L.X_WL] = dw_l
         dx[L.X_TWIST] = w_m - w_l
         dx[L.X_THM] = w_m
+        dx[L.X_VDC] = dv_dc
+        dx[L.X_VBELT] = load.dv_belt
+        dx[L.X_MLOAD] = load.dm_load
         return Derivative(
             dx=dx,
             torque_e=torque_e,
             torque_shaft=torque_shaft,
-            line_current=i_s + i_iron,
+            line_current=line_current,
             terminal_voltage=u_terminal,
             loss_cu_stator=loss_cu_stator,
             loss_cu_rotor=loss_cu_rotor,
             loss_iron=loss_iron,
             loss_windage=torque_windage * w_m,
             loss_bearings=[tb * w_m for tb in bearing_torques],
+            rectifier_current=i_rect,
+            p_chopper=p_chop,
+            load=load,
         )
 
     def outputs(self, x: np.ndarray, d: Derivative) -> np.ndarray:
@@ -314,11 +497,18 @@ class InductionMainsReference:
         y[L.Y_P] = sum(u * i for u, i in zip(voltages, currents, strict=True))
         y[L.Y_TSHAFT] = d.torque_shaft
         y[L.Y_WM] = x[L.X_WM]
+        y[L.Y_VDC] = x[L.X_VDC]
+        y[L.Y_FOUT] = self.f_out
+        y[L.Y_VBELT] = x[L.X_VBELT]
+        y[L.Y_VPULLEY] = d.load.v_pulley
+        y[L.Y_MLOAD] = x[L.X_MLOAD]
+        y[L.Y_PCHOP] = d.p_chopper
         y[L.Y_THM] = x[L.X_THM]
         y[L.Y_PSIRA] = x[L.X_PSIRA]
         y[L.Y_PSIRB] = x[L.X_PSIRB]
         return y
 
+    # ------------------------------------------------------------------ thermal and relay
     def fan_factor(self) -> float:
         p = self.param
         standstill = p(L.P_FAN_STANDSTILL)
@@ -366,6 +556,14 @@ class InductionMainsReference:
         self.acc_bearings = [0.0] * L.N_BEARING_MAX
         self.acc_i2 = [0.0, 0.0, 0.0]
 
+    def belt_slip(self) -> float:
+        """(v_p - v_b) / max(|v_p|, 5 % of the design speed); 0 without a conveyor."""
+        p = self.param
+        if p(L.P_CONVEYOR) == 0.0:
+            return 0.0
+        v_pulley = self.x[L.X_WL] / p(L.P_GEAR_RATIO) * p(L.P_PULLEY_R)
+        return (v_pulley - self.x[L.X_VBELT]) / max(abs(v_pulley), 0.05 * p(L.P_BELT_VN))
+
     def signal(self, sig: int) -> float:
         p = self.param
         x = self.x
@@ -377,19 +575,78 @@ class InductionMainsReference:
             return self.cond_current_rms
         if sig == L.SIG_RELAY_LEVEL:
             return self.relay_level
+        if sig == L.SIG_DC_LINK_V:
+            return x[L.X_VDC]
+        if sig == L.SIG_BELT_SPEED:
+            return x[L.X_VBELT]
+        if sig == L.SIG_BELT_SLIP_PCT:
+            return 100.0 * self.belt_slip()
         return float(self.temps[sig - L.SIG_TEMP0])
 
+    # ------------------------------------------------------------------ commands
     def command_contactor_open(self, t: float, source: int) -> None:
         if self.contactor_closed and self.contactor_open_at < 0.0:
-            # the opening is scheduled on the step grid: the step of the command plus the
-            # drop-out delay rounded to whole steps
-            rate = self.param(L.P_RATE_HZ)
-            self.contactor_open_at = float(
-                round(t * rate) + round(self.param(L.P_CONTACTOR_DELAY) * rate)
-            )
+            # the opening is scheduled on the step grid after the drop-out delay
+            self.contactor_open_at = self.on_step_grid(t, self.param(L.P_CONTACTOR_DELAY))
             self.log(t, L.EV_CONTACTOR_OPEN_COMMAND, source)
 
+    def set_drive_mode(self, mode: int, t: float) -> None:
+        if mode != self.drive_mode:
+            self.drive_mode = mode
+            self.log(t, L.EV_DRIVE_MODE, mode)
+
+    def command_sto(self, t: float) -> None:
+        """STO reaches the power stage after the drive's response time (on the step grid)."""
+        if self.drive_mode != L.DRV_STO and self.sto_at < 0.0:
+            self.sto_at = self.on_step_grid(t, self.param(L.P_DRV_STO_DELAY))
+
+    def block_gates(self, t: float) -> None:
+        """Safe torque off: the gates block, the output frequency drops, no current flows."""
+        self.sto_at = -1.0  # a pending STO has nothing left to do
+        self.set_drive_mode(L.DRV_STO, t)
+        self.log(t, L.EV_STO_ACTIVE)
+        self.f_out = 0.0
+        self.interrupt_currents()
+
+    def trip_drive(self, fault: int, value: float, t: float) -> None:
+        """A drive fault is latched (the first one counts) and commands STO."""
+        if not self.drive_fault:
+            self.drive_fault = fault
+            self.log(t, L.EV_DRIVE_FAULT, fault, value)
+            self.command_sto(t)
+
+    def command_drive(self, action: int, value: float, t: float) -> None:
+        mode = self.drive_mode
+        if action == L.ACT_DRIVE_START:
+            blocked = self.drive_fault or self.relay_tripped or self.sto_at >= 0.0
+            if not blocked and mode not in (L.DRV_RUN, L.DRV_STO, L.DRV_SS1):
+                if self.f_ref <= 0.0:
+                    self.f_ref = self.param(L.P_DRV_FSET)
+                self.reached_running = False
+                self.set_drive_mode(L.DRV_RUN, t)
+        elif action == L.ACT_DRIVE_STOP:
+            if mode == L.DRV_RUN:
+                self.set_drive_mode(L.DRV_RAMP_STOP, t)
+        elif action == L.ACT_SS1:
+            if mode in (L.DRV_RUN, L.DRV_RAMP_STOP, L.DRV_SS2):
+                self.set_drive_mode(L.DRV_SS1, t)
+            elif mode in (L.DRV_OFF, L.DRV_STO):  # nothing to decelerate
+                self.command_sto(t)
+        elif action == L.ACT_SS2:
+            if mode in (L.DRV_RUN, L.DRV_RAMP_STOP):
+                self.set_drive_mode(L.DRV_SS2, t)
+        elif action == L.ACT_STO:
+            self.command_sto(t)
+        elif action == L.ACT_DRIVE_SETPOINT:
+            self.f_ref = value
+
     def act(self, action: int, arg: int, value: float, t: float) -> None:
+        if not self.on_drive:
+            # on mains a stop of category 0 opens the contactor and a start closes it
+            if action in (L.ACT_STO, L.ACT_SS1, L.ACT_DRIVE_STOP):
+                action = L.ACT_OPEN_CONTACTOR
+            elif action == L.ACT_DRIVE_START:
+                action = L.ACT_CLOSE_CONTACTOR
         if action == L.ACT_CLOSE_CONTACTOR:
             if not self.contactor_closed and not self.relay_tripped:
                 self.contactor_closed = True
@@ -410,12 +667,19 @@ class InductionMainsReference:
         elif action == L.ACT_SET_PARAM:
             self.p[arg] = value
             self.log(t, L.EV_PARAM_SET, arg, value)
+        elif self.on_drive:
+            self.command_drive(action, value, t)
 
     def current_machine_state(self) -> int:
         p = self.param
-        if self.relay_tripped:
+        if self.relay_tripped or self.drive_fault:
             return L.MS_TRIPPED
-        if self.contactor_closed:
+        if self.on_drive:
+            if self.drive_mode == L.DRV_RUN:
+                if self.f_out >= self.f_ref:  # reached the set-point since the start
+                    self.reached_running = True
+                return L.MS_RUNNING if self.reached_running else L.MS_STARTING
+        elif self.contactor_closed:
             if self.x[L.X_WM] >= p(L.P_W_RUNNING):
                 self.reached_running = True
             return L.MS_RUNNING if self.reached_running else L.MS_STARTING
@@ -423,8 +687,65 @@ class InductionMainsReference:
             return L.MS_STOPPING
         return L.MS_STOPPED
 
+    # ------------------------------------------------------------------ drive logic
+    def drive_logic(self, n: int, t: float, dt: float) -> None:
+        """The drive's discrete logic at step n, in the documented order."""
+        p = self.param
+        v_dc = self.x[L.X_VDC]
+        if p(L.P_DRV_RBRAKE) > 0.0:  # chopper with hysteresis
+            if not self.chopper_on and v_dc > p(L.P_DRV_VCHOP_ON):
+                self.chopper_on = True
+            elif self.chopper_on and v_dc < p(L.P_DRV_VCHOP_OFF):
+                self.chopper_on = False
+        if v_dc > p(L.P_DRV_VOV):
+            self.trip_drive(L.FAULT_OVERVOLTAGE, v_dc, t)
+        elif self.source_on() and v_dc < p(L.P_DRV_VUV):
+            self.trip_drive(L.FAULT_UNDERVOLTAGE, v_dc, t)
+        if self.sto_at >= 0.0 and n >= self.sto_at:
+            self.block_gates(t)
+            return
+        if not self.source_on():
+            return
+        mode = self.drive_mode
+        target = self.f_ref if mode == L.DRV_RUN else 0.0
+        f = self.f_out
+        if f < target:
+            # accelerate while the current peak is below the limit; stall prevention above
+            i_peak = abs(complex(self.x[L.X_ISA], self.x[L.X_ISB]))
+            step = p(L.P_DRV_RAMP_UP) * dt
+            if i_peak < p(L.P_DRV_ILIM):
+                f = min(target, f + step)
+            elif i_peak > 1.1 * p(L.P_DRV_ILIM):
+                f = max(0.0, f - step)
+        elif f > target and v_dc < p(L.P_DRV_VOV_CTRL):
+            # decelerate unless the DC link is too high (then the ramp stretches)
+            safe = mode in (L.DRV_SS1, L.DRV_SS2)
+            step = p(L.P_DRV_SS1_RAMP if safe else L.P_DRV_RAMP_DOWN) * dt
+            f = max(target, f - step)
+        self.f_out = f
+        if f == 0.0 and target == 0.0:
+            if mode == L.DRV_RAMP_STOP:
+                self.set_drive_mode(L.DRV_OFF, t)
+                self.interrupt_currents()
+            elif mode == L.DRV_SS1:
+                self.block_gates(t)
+
+    def detect_belt_slip(self, t: float) -> None:
+        """Gross slip: beyond the detection threshold and outside the friction's creep band."""
+        p = self.param
+        slip = self.belt_slip()
+        v_rel = self.x[L.X_WL] / p(L.P_GEAR_RATIO) * p(L.P_PULLEY_R) - self.x[L.X_VBELT]
+        gross = v_rel > 3.0 * p(L.P_BELT_VEPS)
+        threshold = p(L.P_SLIP_DETECT)
+        if not self.belt_slipping and slip > threshold and gross:
+            self.belt_slipping = True
+            self.log(t, L.EV_BELT_SLIP, 1, slip)
+        elif self.belt_slipping and (slip < 0.5 * threshold or not gross):
+            self.belt_slipping = False
+            self.log(t, L.EV_BELT_SLIP, 0, slip)
+
     # ------------------------------------------------------------------ one step
-    def discrete_events(self, n: int, t: float) -> None:
+    def discrete_events(self, n: int, t: float, dt: float) -> None:
         """Everything that happens at the step boundary t_n, in the documented order."""
         p = self.param
         if self.contactor_open_at >= 0.0 and n >= self.contactor_open_at:
@@ -432,6 +753,8 @@ class InductionMainsReference:
             self.contactor_closed = False
             self.interrupt_currents()
             self.log(t, L.EV_CONTACTOR_OPENED)
+        if self.on_drive:
+            self.drive_logic(n, t, dt)
         for j in range(self.trig_i.shape[0]):
             kind, action, arg, _ = (int(v) for v in self.trig_i[j])
             if kind == L.TRIG_AT_TIME and not self.trig_s[j, 0] and t >= self.trig_f[j, 0]:
@@ -445,7 +768,10 @@ class InductionMainsReference:
             if p(L.P_RELAY_ENABLED) != 0.0 and not self.relay_tripped and self.relay_level >= 1:
                 self.relay_tripped = True
                 self.log(t, L.EV_RELAY_TRIPPED, 0, self.cond_current_rms)
-                self.command_contactor_open(t, 1)
+                if self.on_drive:
+                    self.trip_drive(L.FAULT_OVERLOAD, self.cond_current_rms, t)
+                else:
+                    self.command_contactor_open(t, 1)
             for j in range(self.trig_i.shape[0]):
                 kind, action, arg, sig = (int(v) for v in self.trig_i[j])
                 if kind == L.TRIG_AT_TIME or self.trig_s[j, 0]:
@@ -494,26 +820,27 @@ class InductionMainsReference:
         """Integrate steps self.step .. n_end - 1 (stops early if the state diverges)."""
         rate = self.param(L.P_RATE_HZ)
         dt = 1.0 / rate
-        two_pi_f = 2.0 * math.pi * self.param(L.P_F_SUPPLY)
         while self.step < n_end and not self.diverged:
             n = self.step
             t = n / rate
-            self.discrete_events(n, t)
+            self.discrete_events(n, t, dt)
             slow_state = np.concatenate(([self.relay_level], self.temps))
 
+            # RK4; the source angle advances at the source frequency, held over the step
             x0 = self.x.copy()
-            th0 = self.theta_supply
+            th0 = self.source_angle()
+            w_src = 2.0 * math.pi * self.source_frequency()
             d1 = self.derivative(x0, t, th0)
             y_start = self.outputs(x0, d1)
             self.accumulate(d1, y_start, dt)
             k1 = d1.dx
-            k2 = self.derivative(x0 + 0.5 * dt * k1, t + 0.5 * dt, th0 + two_pi_f * 0.5 * dt).dx
-            k3 = self.derivative(x0 + 0.5 * dt * k2, t + 0.5 * dt, th0 + two_pi_f * 0.5 * dt).dx
-            k4 = self.derivative(x0 + dt * k3, t + dt, th0 + two_pi_f * dt).dx
+            k2 = self.derivative(x0 + 0.5 * dt * k1, t + 0.5 * dt, th0 + w_src * 0.5 * dt).dx
+            k3 = self.derivative(x0 + 0.5 * dt * k2, t + 0.5 * dt, th0 + w_src * 0.5 * dt).dx
+            k4 = self.derivative(x0 + dt * k3, t + dt, th0 + w_src * dt).dx
             self.x = x0 + dt / 6.0 * (k1 + 2.0 * k2 + 2.0 * k3 + k4)
-            self.theta_supply = th0 + two_pi_f * dt
-            if self.theta_supply >= 2.0 * math.pi:
-                self.theta_supply -= 2.0 * math.pi
+            self.theta_supply = self.advance_angle(self.theta_supply, self.param(L.P_F_SUPPLY), dt)
+            if self.on_drive:
+                self.theta_out = self.advance_angle(self.theta_out, self.f_out, dt)
             self.step = n + 1
             t1 = self.step / rate
 
@@ -522,11 +849,19 @@ class InductionMainsReference:
                 self.diverged = reason
                 self.log(t1, L.EV_DIVERGED, reason)
                 break
-            y_end = self.outputs(self.x, self.derivative(self.x, t1, self.theta_supply))
+            y_end = self.outputs(self.x, self.derivative(self.x, t1, self.source_angle()))
+            if self.param(L.P_CONVEYOR) != 0.0:
+                self.detect_belt_slip(t1)
             self.step_index.append(n)
             self.y_start.append(y_start)
             self.y_end.append(y_end)
             self.slow_states.append(slow_state)
+
+    @staticmethod
+    def advance_angle(theta: float, f_hz: float, dt: float) -> float:
+        """Angle after one step at frequency f, wrapped to [0, 2 pi)."""
+        theta += 2.0 * math.pi * f_hz * dt
+        return theta - 2.0 * math.pi if theta >= 2.0 * math.pi else theta
 
     # ------------------------------------------------------------------ streams
     def _sample_position(self, k: int, fs: int) -> tuple[int, float]:
@@ -619,6 +954,11 @@ class InductionMainsReference:
         s[L.S_SLOW_ACC0 : L.S_SLOW_ACC0 + L.N_AVG] = slow_tail
         s[L.S_COND_CURRENT_RMS] = self.cond_current_rms
         s[L.S_TEMPS0 : L.S_TEMPS0 + len(self.temps)] = self.temps
+        s[L.S_THETA_OUT] = self.theta_out
+        s[L.S_F_OUT] = self.f_out
+        s[L.S_F_REF] = self.f_ref
+        s[L.S_STO_AT] = self.sto_at
+        s[L.S_ACC_CHOPPER] = self.acc_chopper
         ii = np.zeros(L.N_I, dtype=np.int64)
         ii[L.I_STEP] = self.step
         ii[L.I_CONTACTOR] = int(self.contactor_closed)
@@ -632,6 +972,10 @@ class InductionMainsReference:
         ii[L.I_K_FAST] = k_fast
         ii[L.I_K_SLOW] = k_slow
         ii[L.I_K_TRACE] = k_trace
+        ii[L.I_DRIVE_MODE] = self.drive_mode
+        ii[L.I_CHOPPER_ON] = int(self.chopper_on)
+        ii[L.I_DRIVE_FAULT] = self.drive_fault
+        ii[L.I_BELT_SLIPPING] = int(self.belt_slipping)
         return ReferenceResult(
             x=self.x.copy(),
             s=s,
@@ -652,7 +996,7 @@ def simulate(
     packed: Packed, n_end: int, fast_rate: int, slow_rate: int, trace_rate: int = 0
 ) -> ReferenceResult:
     """Run the reference from the packed initial state up to step ``n_end``."""
-    ref = InductionMainsReference(packed)
+    ref = MachineReference(packed)
     ref.run(n_end)
     return ref.result(fast_rate, slow_rate, trace_rate)
 
