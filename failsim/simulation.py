@@ -19,7 +19,7 @@ import pyarrow as pa
 
 from ._version import __version__
 from .components.machine import Machine
-from .errors import SimulationDivergedError
+from .errors import OutputError, SimulationDivergedError
 from .faults.event_log import EventLog
 from .faults.labels import label_columns, labels_table
 from .io.layout import stream_path
@@ -386,6 +386,11 @@ def run(
     spec = _resolve(scenario, seed, duration_s, overrides)
     engine = RunEngine(spec, options)
     out = Path(out_dir)
+    created_out = not out.exists()
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OutputError(f"cannot create the output directory {out}: {exc.strerror}") from None
     writers: dict[str, StreamWriter] = {}
     written: list[Path] = []
     try:
@@ -423,14 +428,29 @@ def run(
         _cleanup(writers, written)
         update_runs(out, [engine.record(status="diverged", error=str(exc))])
         raise
+    except OSError as exc:
+        _cleanup(writers, written)
+        _remove_if_empty(out, created_out)
+        raise OutputError(f"cannot write run {engine.run_id} to {out}: {exc}") from None
     except BaseException:
         _cleanup(writers, written)
+        _remove_if_empty(out, created_out)
         raise
+
+
+def _remove_if_empty(out: Path, created: bool) -> None:
+    """Remove the output directory if this run created it and left nothing in it."""
+    if created:
+        try:
+            out.rmdir()
+        except OSError:
+            pass
 
 
 def _cleanup(writers: dict[str, StreamWriter], written: list[Path]) -> None:
     for w in writers.values():
         w.abort()
+        _prune_empty_dirs(w.path.parent)
     for path in written:
         path.unlink(missing_ok=True)
         _prune_empty_dirs(path.parent)

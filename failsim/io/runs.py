@@ -28,7 +28,7 @@ RUNS_SCHEMA = pa.schema(
             "ended_early",
             pa.bool_(),
             nullable=False,
-            metadata={"description": "operation was cut short (trip, lock-up, stop)"},
+            metadata={"description": "operation was cut short by a relay or drive trip"},
         ),
         pa.field("end_reason", pa.string()),
         pa.field(

@@ -70,7 +70,7 @@ class ProcessSensors:
         if self.torque_noise > 0.0:
             tq = tq + self.torque_rng.normal(0.0, self.torque_noise, size=n)
         out["torque_shaft_n_m"] = quantize(
-            tq, self.torque_step, -self.torque_fs, self.torque_fs
+            tq, self.torque_step, -self.torque_fs, self.torque_fs - self.torque_step
         ).astype(np.float32)
         # three phases: mean-square of i_a, i_b, i_c over three; DC: the armature current
         out["current_rms_a"] = np.sqrt(

@@ -123,6 +123,13 @@ def canonical_sha256(data: object) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
+def _scenario_hash(full: dict) -> str:
+    """Hash of a scenario without its solver.chunk_s, which never changes the results."""
+    data = copy.deepcopy(full)
+    data.get("solver", {}).pop("chunk_s", None)
+    return canonical_sha256(data)
+
+
 # --------------------------------------------------------------------------- names and files
 
 _SINGULAR = {"machines": "machine", "scenarios": "scenario"}
@@ -420,7 +427,7 @@ def _scenario_spec(
         name=full["name"],
         data=full,
         path=path.resolve() if path is not None else None,
-        sha256=canonical_sha256(full),
+        sha256=_scenario_hash(full),
         machine=machine,
     )
 

@@ -806,6 +806,15 @@ def _check_scenario(d: Mapping[str, Any], src: SpecSource) -> None:
                 f"load_profile[{i - 1}].at_s = {show(prev)} s; list the steps in time order (s)",
                 at,
             )
+        ramp_end = prev + profile[i - 1].get("ramp_s", 0.0)
+        if i > 1 and at < ramp_end:
+            raise src.error(
+                ("operation", "load_profile", i, "at_s"),
+                f"{show(at)} is not allowed: the previous step's ramp runs until "
+                f"load_profile[{i - 1}].at_s + ramp_s = {ramp_end:g} s; a step may start only "
+                "once the previous ramp has ended (s)",
+                at,
+            )
 
     rate = d["solver"]["rate_hz"]
     steps = duration * rate

@@ -15,6 +15,7 @@ unquoted ``on:`` or ``1:`` as a boolean or a number).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -34,6 +35,18 @@ _MERGE_TAG = "tag:yaml.org,2002:merge"
 
 #: Upper bound on the nodes visited, so that nested aliases cannot expand without limit.
 _MAX_NODES = 1_000_000
+
+
+class _Loader(yaml.SafeLoader):
+    """SafeLoader that also reads exponent numbers without a dot (1e9, 2E-3) as floats, as
+    YAML 1.2 does; YAML 1.1 would read them as strings."""
+
+
+_Loader.add_implicit_resolver(
+    "tag:yaml.org,2002:float",
+    re.compile(r"^[-+]?[0-9][0-9_]*(?:\.[0-9_]*)?[eE][-+]?[0-9]+$"),
+    list("-+0123456789"),
+)
 
 
 def format_path(path: Iterable[str | int]) -> str:
@@ -89,7 +102,7 @@ def load_yaml(
     """
     loader = None
     try:
-        loader = yaml.SafeLoader(text)
+        loader = _Loader(text)
         node = loader.get_single_node()
         if node is None:
             return None, {}

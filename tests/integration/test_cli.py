@@ -155,3 +155,43 @@ def test_plot_writes_a_png(tmp_path):
     assert res.exit_code == 2 and "accel_drive_end_vertical_m_s2" in res.output
     res = _invoke("plot", str(tmp_path / "empty"))
     assert res.exit_code != 0 and "runs.parquet" in res.output
+
+
+def test_unwritable_output_directory_is_a_clear_error(tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_text("not a directory")
+    res = _invoke("run", "im_7p5kw_pump_rated", "--out", str(blocker / "out"), "--duration", "0.2")
+    assert res.exit_code == 1
+    assert "Traceback" not in res.output and "output directory" in res.output
+
+
+def test_overlapping_load_ramps_are_refused(tmp_path):
+    path = tmp_path / "ramps.yaml"
+    path.write_text(
+        "name: ramps\nmachine: im_7p5kw_pump\nduration_s: 5\noperation:\n  load_profile:\n"
+        "    - {at_s: 0, load_pu: 1}\n    - {at_s: 1, load_pu: 1.2, ramp_s: 2}\n"
+        "    - {at_s: 2, load_pu: 0.8}\n"
+    )
+    res = _invoke("validate", str(path))
+    assert res.exit_code == 2
+    assert "load_profile[2].at_s" in res.output and "ramp" in res.output
+
+
+def test_exponent_numbers_without_a_dot_are_numbers(tmp_path):
+    path = tmp_path / "exp.yaml"
+    path.write_text("name: exp\nmachine: im_7p5kw_pump\nduration_s: 2e0\n")
+    assert _invoke("validate", str(path)).exit_code == 0
+
+
+def test_interrupted_run_leaves_nothing(tmp_path, monkeypatch):
+    import failsim.simulation as sim
+
+    out = tmp_path / "out"
+
+    def boom(self, table):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(sim.StreamWriter, "write", boom)
+    res = CliRunner().invoke(main, ["run", "im_7p5kw_pump_rated", "--out", str(out)])
+    assert res.exit_code == 130
+    assert not out.exists()
