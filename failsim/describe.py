@@ -134,6 +134,50 @@ def _describe_dc(m: Machine, add) -> None:
         add(f"  speed set-point           {d.speed_setpoint_rpm:10.1f} rpm")
 
 
+def _describe_conveyor(m: Machine, add) -> None:
+    from .physics.conveyor import capstan_ratio
+
+    c = m.conveyor
+    q_g = c.design_load_kg_m
+    q_fix = c.carry_idler_mass_kg_m + c.return_idler_mass_kg_m + 2 * c.belt_mass_kg_m
+    g = 9.80665
+    f_u = c.coefficient_c_value * c.friction_factor * c.length_m * g * (q_fix + q_g)
+    f_u += c.special_resistance_n + q_g * c.lift_m * g
+    wrap = math.radians(c.wrap_angle_deg)
+    grip_s = c.takeup_tension_n * (float(capstan_ratio(c.friction_static, wrap)) - 1.0)
+    grip_k = c.takeup_tension_n * (float(capstan_ratio(c.friction_kinetic, wrap)) - 1.0)
+    add("")
+    add("belt conveyor")
+    add(f"  length, lift              {c.length_m:g} m, {c.lift_m:g} m")
+    v, q = c.design_belt_speed_m_s, c.design_throughput_t_h
+    add(f"  design speed, throughput  {v:g} m/s, {q:g} t/h")
+    add(f"  bulk load at design       {q_g:10.2f} kg/m")
+    add(f"  coefficient C, f          {c.coefficient_c_value:.3f}, {c.friction_factor:g}")
+    p_belt = f_u * c.design_belt_speed_m_s / 1e3
+    add(f"  running resistance F_U    {f_u:10.0f} N  ({p_belt:.2f} kW at the belt)")
+    add(f"  take-up tension T2        {c.takeup_tension_n:10.0f} N")
+    ratio = f"{grip_s / f_u:.2f} / {grip_k / f_u:.2f} F_U"
+    add(f"  pulley grip static/kin.   {grip_s:.0f} / {grip_k:.0f} N  ({ratio})")
+
+
+def _describe_drive(m: Machine, add) -> None:
+    d = m.drive
+    v_dc = 3 * math.sqrt(2) / math.pi * m.supply.line_voltage_v
+    add("")
+    add("variable-frequency drive (V/f)")
+    add(f"  base frequency, voltage   {d.rated_frequency_hz:g} Hz, {d.rated_voltage_v:g} V")
+    ramps = f"{d.ramp_up_s:g} / {d.ramp_down_s:g} / {d.safe_stop_ramp_s:g}"
+    add(f"  ramps up/down/safe stop   {ramps} s")
+    add(f"  current limit             {d.current_limit_a:10.1f} A")
+    add(f"  DC link (no load)         {v_dc:10.1f} V, {d.dc_link_capacitance_f * 1e3:g} mF")
+    brake = "none" if d.braking_resistor_ohm is None else f"{d.braking_resistor_ohm:g} ohm"
+    chop = f"chopper {d.chopper_on_v:g}/{d.chopper_off_v:g} V"
+    add(f"  braking resistor          {brake:>10}  ({chop})")
+    trips = f"overvoltage {d.overvoltage_trip_v:g} V, undervoltage {d.undervoltage_trip_v:g} V"
+    add(f"  trips                     {trips}")
+    add(f"  STO response              {d.sto_response_s * 1e3:10.1f} ms")
+
+
 def describe_machine(name_or_path: str) -> str:
     """Text block describing the machine (parameters, derived quantities, protection)."""
     spec = load_machine(name_or_path)
@@ -165,11 +209,21 @@ def describe_machine(name_or_path: str) -> str:
         m.shaft.coupling_stiffness_n_m_rad, motor.inertia_kg_m2, m.load.inertia_kg_m2
     )
     add(f"  torsional frequency       {f_t:10.1f} Hz")
+    if m.gearbox is not None:
+        g = m.gearbox
+        add(f"  gearbox ratio, efficiency {g.ratio:10.2f}, {g.efficiency:.3f}")
+        add(f"  gear mesh order           {g.input_teeth:10d} x input shaft speed")
     add(f"  load law                  {m.load.type:>10}")
-    add(f"  load rated torque         {m.load.rated_torque_n_m:10.2f} N m")
+    if m.load.type != "conveyor":
+        add(f"  load rated torque         {m.load.rated_torque_n_m:10.2f} N m")
     add(f"  load inertia              {m.load.inertia_kg_m2:10.4f} kg m^2")
+
     for b in m.bearings:
         add(f"  bearing {b.name:<17} {b.designation:>10}  friction {b.friction_torque_n_m:.4f} N m")
+    if m.conveyor is not None:
+        _describe_conveyor(m, add)
+    if m.drive is not None:
+        _describe_drive(m, add)
     add("")
     f_r = r.speed_rpm / 60.0
     add(f"bearing defect frequencies at rated speed ({r.speed_rpm:g} rpm, f_r = {f_r:.2f} Hz)")

@@ -34,6 +34,18 @@ def _select_run(out_dir: Path, run_id: str | None) -> dict:
     raise SpecError(f"no run {run_id!r}; runs here: {known}", file=str(path), field="--run-id")
 
 
+def _running_segment(t: np.ndarray, states: np.ndarray) -> tuple[float, float]:
+    """The longest stretch in machine state 'running' (the second half of the run if the
+    machine never ran)."""
+    running = np.asarray(states).astype(str) == "running"
+    if not running.any():
+        return 0.5 * float(t[-1]), float(t[-1])
+    edges = np.flatnonzero(np.diff(np.concatenate([[0], running.astype(np.int8), [0]])))
+    starts, ends = edges[::2], edges[1::2]
+    k = int(np.argmax(ends - starts))
+    return float(t[starts[k]]), float(t[ends[k] - 1])
+
+
 def plot_run(
     out_dir: str | Path,
     *,
@@ -52,7 +64,7 @@ def plot_run(
     run_id: which run (default: the first completed one).
     channel: vibration column (default: the first accelerometer).
     band_hz: demodulation band of the squared-envelope spectrum (default 0.1-0.4 fs).
-    start_s, duration_s: analysed segment (default: the last half of the run).
+    start_s, duration_s: analysed segment (default: the longest stretch in state running).
     png: output file (default ``<out_dir>/plots/<run_id>__<channel>.png``).
     """
     try:
@@ -82,8 +94,13 @@ def plot_run(
     t = table.column("t_s").to_numpy()
     x_all = table.column(channel).to_numpy().astype(np.float64)
     t_end = t[-1] if t.size else 0.0
-    t0 = 0.5 * t_end if start_s is None else start_s
-    t1 = t_end if duration_s is None else t0 + duration_s
+    if start_s is None:
+        t0, t1 = _running_segment(t, table.column("machine_state").to_numpy(zero_copy_only=False))
+        if duration_s is not None:
+            t1 = t0 + duration_s
+    else:
+        t0 = start_s
+        t1 = t_end if duration_s is None else t0 + duration_s
     sel = (t >= t0) & (t <= t1)
     x = x_all[sel]
     if x.size < 64:
