@@ -37,8 +37,9 @@ def test_kernel_steps_per_second(benchmark):
     spec = _scenario(5.0)
     template = RunEngine(spec).packed
     n1 = template.n_total
-    fast = np.empty((L.N_F, n1 // 2))
-    slow = np.empty((L.N_Q, n1 // 2000))
+    rate = int(template.p[L.P_RATE_HZ])
+    fast = np.empty((L.N_F, -(-n1 * 10_000 // rate)))
+    slow = np.empty((L.N_Q, -(-n1 * 10 // rate)))
     trace = np.empty((L.N_T, 0))
 
     def setup():
