@@ -213,3 +213,21 @@ def test_ss2_holds_current_at_standstill(tmp_path):
     assert abs(float(end.speed_rpm.mean())) < 5.0
     assert float(end.current_rms_a.mean()) > 0.5  # holding current
     assert "sto_active" not in set(result.to_pandas("events").kind)
+
+
+def test_normal_ramp_stop_faster_than_coast_down_regenerates_into_the_dc_link(tmp_path):
+    # a 2 s normal ramp stop (not a safety function) on the loaded belt, faster than its
+    # natural coast-down: the regenerated energy reaches the DC link, the chopper burns it
+    path = _write(
+        tmp_path,
+        {"drive": {"ramp_down_s": 2.0}},
+        {"duration_s": 20.0, "operation": {"stop_at_s": 14.0}},
+    )
+    result = failsim.simulate(path)
+    proc = result.to_pandas("process")
+    ramp = proc[(proc.t_s > 14.2) & (proc.t_s <= 15.5)]
+    assert float(ramp.power_active_w.min()) < -500.0  # generating
+    assert float(proc[proc.t_s > 14.0].dc_link_voltage_v.max()) > 700.0
+    assert float(ramp.braking_power_w.sum()) * 0.1 > 100.0  # J into the resistor
+    kinds = list(result.to_pandas("events").kind)
+    assert "drive_ramp_stop" in kinds and "drive_off" in kinds and "sto_active" not in kinds
