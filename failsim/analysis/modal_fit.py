@@ -238,6 +238,35 @@ def _mode_value(mode: Mapping[str, Any], key: str) -> float:
         raise ValueError(f"mode {mode.get('name', mode)!r} has no {key!r}") from None
 
 
+def _participation(mode: Mapping[str, Any], location: str) -> float:
+    # as failsim.components.vibration.Mode.participation: no shape moves everywhere
+    shape = mode.get("shape") or {}
+    if not shape:
+        return 1.0
+    return float(shape.get(location, 0.0))
+
+
+def _path_weights(
+    modes: Sequence[Mapping[str, Any]],
+    sensor_location: str | None,
+    force_locations: Sequence[str] | None,
+) -> np.ndarray:
+    """(paths, modes) weights phi_m(sensor) phi_m(force location); one unit path if no
+    sensor location is given."""
+    if sensor_location is None:
+        if force_locations is not None:
+            raise ValueError("force_locations needs a sensor_location")
+        return np.ones((1, len(modes)))
+    if not force_locations:
+        raise ValueError("sensor_location needs force_locations (the bearings)")
+    return np.array(
+        [
+            [_participation(m, sensor_location) * _participation(m, loc) for m in modes]
+            for loc in force_locations
+        ]
+    )
+
+
 def modal_asd(
     f_hz: ArrayLike,
     modes: Sequence[Mapping[str, Any]],
@@ -246,17 +275,21 @@ def modal_asd(
     sensor_noise_density: float = 0.0,
     synthesis_rate_hz: float | None = None,
     mount: tuple[float, float] | None = None,
+    sensor_location: str | None = None,
+    force_locations: Sequence[str] | None = None,
 ) -> np.ndarray:
-    """Acceleration spectral density of modes driven by one white force, plus sensor noise.
+    """Acceleration spectral density of modes driven by white forces, plus sensor noise.
 
     Parameters
     ----------
     f_hz : array_like
         Frequencies, Hz.
     modes : sequence of mappings
-        Each with ``frequency_hz``, ``damping_ratio`` and ``modal_mass_kg``.
+        Each with ``frequency_hz``, ``damping_ratio`` and ``modal_mass_kg``, and, when
+        ``sensor_location`` is given, optionally ``shape`` (bearing name -> participation, as
+        in a machine YAML; none means 1 everywhere).
     force_density_n_per_sqrt_hz : float
-        Force amplitude spectral density at the bearing, N/√Hz.
+        Force amplitude spectral density at each bearing, N/√Hz.
     sensor_noise_density : float, optional
         Sensor and DAQ noise density, unit of the result ((m/s²)/√Hz).
     synthesis_rate_hz : float, optional
@@ -265,6 +298,12 @@ def modal_asd(
         Mounted resonance of the accelerometer (resonance Hz, damping ratio): the structural
         response is multiplied by M = 1 / (1 - r² + 2jζr), r = f / f_mount (continuous form;
         the sensor noise is added after it, as in the stage). None: a rigid mount, M = 1.
+    sensor_location : str, optional
+        None: one force drives every mode with participation 1 (a drive point). A bearing
+        name: the sensor sits there, and independent forces of equal density act at each of
+        ``force_locations``, weighted by the mode shapes as in the vibration stage.
+    force_locations : sequence of str, optional
+        The bearings that carry a force (with ``sensor_location``).
 
     Returns
     -------
@@ -273,25 +312,37 @@ def modal_asd(
 
     Notes
     -----
+    With one force (no ``sensor_location``):
+
     .. math:: A(f) = \\sqrt{F^2 |M(f) \\sum_m H_m(f)|^2 + N^2}
 
-    The modes add coherently (one force drives them all, as at a drive point), so two modes
-    of like sign leave an antiresonance between them and a mass line of F Σ 1/m above them.
+    with sensor s and forces at bearings l (uncorrelated, as the stage's background forces):
+
+    .. math:: A(f) = \\sqrt{F^2 |M(f)|^2 \\sum_l \\left|\\sum_m φ_m(s) φ_m(l) H_m(f)
+              \\right|^2 + N^2}
+
+    The modes driven by one force add coherently, so at a drive point (φ_m(s) φ_m(l) > 0 for
+    all m) two modes leave an antiresonance between them and a mass line of F Σ 1/m above
+    them; a second force whose participations alternate in sign fills the antiresonances.
     """
     f = np.asarray(f_hz, dtype=float)
-    h = np.zeros(f.shape, dtype=complex)
-    for m in modes:
-        h += modal_accelerance(
-            f,
-            _mode_value(m, "frequency_hz"),
-            _mode_value(m, "damping_ratio"),
-            _mode_value(m, "modal_mass_kg"),
-            synthesis_rate_hz,
-        )
+    weights = _path_weights(modes, sensor_location, force_locations)
+    h = np.array(
+        [
+            modal_accelerance(
+                f,
+                _mode_value(m, "frequency_hz"),
+                _mode_value(m, "damping_ratio"),
+                _mode_value(m, "modal_mass_kg"),
+                synthesis_rate_hz,
+            )
+            for m in modes
+        ]
+    ).reshape(len(modes), f.size)
+    path_power = np.sum(np.abs(weights @ h) ** 2, axis=0).reshape(f.shape)
     if mount is not None:
-        h *= mount_response(f, *mount)
-    power = (force_density_n_per_sqrt_hz * np.abs(h)) ** 2 + sensor_noise_density**2
-    return np.sqrt(power)
+        path_power = path_power * np.abs(mount_response(f, *mount)) ** 2
+    return np.sqrt(force_density_n_per_sqrt_hz**2 * path_power + sensor_noise_density**2)
 
 
 def fit_modes(
@@ -309,6 +360,8 @@ def fit_modes(
     synthesis_rate_hz: float | None = None,
     initial_damping_ratio: float = 0.03,
     mount: tuple[float, float] | None = None,
+    sensor_location: str | None = None,
+    force_locations: Sequence[str] | None = None,
 ) -> list[dict[str, Any]]:
     """Modal masses, damping ratios (and frequencies) that reproduce a measured spectrum.
 
@@ -320,14 +373,15 @@ def fit_modes(
     asd : array_like
         Measured acceleration amplitude spectral density at ``f_hz``, (m/s²)/√Hz.
     force_density_n_per_sqrt_hz : float
-        Assumed white force density at the bearing, N/√Hz (sets the scale of the masses).
+        Assumed white force density at the bearing (at each bearing of ``force_locations``),
+        N/√Hz; it sets the scale of the masses.
     sensor_noise_density : float
         Noise density of sensor and DAQ, (m/s²)/√Hz, added in quadrature.
     initial_modes : sequence of mappings or floats
         Starting modes: a frequency (Hz), or a mapping with ``frequency_hz`` and optionally
-        ``damping_ratio`` and ``modal_mass_kg``; other keys (``name``, ``direction``,
-        ``shape``) are passed through to the result. A missing mass is estimated from the
-        smoothed peak height, 1 / (2ζm) = A(f_n) / F.
+        ``damping_ratio``, ``modal_mass_kg`` and ``shape``; other keys (``name``,
+        ``direction``) are passed through to the result. A missing mass is estimated from the
+        smoothed peak height, 1 / (2ζm) = A(f_n) / F. Shapes are kept as given.
     fit_frequency : bool, optional
         Refine each frequency within ± ``frequency_tolerance`` of its start; otherwise keep it.
     band_hz : (float, float), optional
@@ -352,6 +406,11 @@ def fit_modes(
         measured spectrum fall at high frequencies, which drive-point modes alone (flat at
         F Σ 1/m above the last mode) cannot. Compare the fit residuals of a few candidate
         mounts to choose one.
+    sensor_location, force_locations : optional
+        Fit the vibration stage's own model: the sensor at bearing ``sensor_location`` and
+        uncorrelated forces of the given density at each of ``force_locations``, weighted by
+        the modes' shapes (see :func:`modal_asd`). Default: one force, every mode with
+        participation 1.
 
     Returns
     -------
@@ -375,11 +434,13 @@ def fit_modes(
     with A from :func:`modal_asd` and ρ the soft-L1 loss of
     :func:`scipy.optimize.least_squares` (scale 0.3, about 2.6 dB), so that residual lines and
     regions the modes cannot explain weigh less than a quadratic loss would give them. Bounds:
-    ζ in [1e-3, 0.5], m in [1e-4, 1e6] kg.
+    ζ in [1e-3, 0.5], m in [1e-4, 1e6] kg. The Jacobian is formed mode by mode (each
+    parameter moves one mode's response only).
 
-    Because one force density drives all modes coherently (a drive point), neighbouring modes
-    leave antiresonances between them; a measured spectrum, made of many forces and many
-    paths, rarely shows them, so the fit fills them by widening the modes.
+    Because one force drives all modes coherently, neighbouring modes at a drive point leave
+    antiresonances between them; a measured spectrum, made of many forces and many paths,
+    rarely shows them, so a drive-point fit fills them by widening modes or by giving up the
+    weaker ones (a mode whose mass runs to the upper bound contributes nothing: drop it).
     """
     from scipy.optimize import least_squares
 
@@ -395,6 +456,7 @@ def fit_modes(
     modes = [
         {"frequency_hz": float(m)} if not isinstance(m, Mapping) else dict(m) for m in initial_modes
     ]
+    weights = _path_weights(modes, sensor_location, force_locations)
     f0 = np.array([_mode_value(m, "frequency_hz") for m in modes])
     positive = f > 0.0
     f, a = f[positive], a[positive]
@@ -412,17 +474,19 @@ def fit_modes(
     n_grid = max(int(points_per_decade * math.log10(hi / lo)), 2 * len(modes) + 8)
     grid = np.geomspace(lo, hi, n_grid)
     target = np.log(np.maximum(np.interp(grid, f[in_band], smooth), 1e-300))
+    mount_power = (
+        np.abs(mount_response(grid, *mount)) ** 2 if mount is not None else np.ones(grid.size)
+    )
 
     zeta0 = np.array(
         [float(m.get("damping_ratio", initial_damping_ratio)) for m in modes], dtype=float
     )
-    peak = np.exp(np.interp(f0, grid, target))
-    if mount is not None:
-        peak = peak / np.abs(mount_response(f0, *mount))
+    gain = np.sqrt(np.sum(weights**2, axis=0))  # a mode's own paths at its peak
+    peak = np.exp(np.interp(f0, grid, target)) / np.sqrt(np.interp(f0, grid, mount_power))
     mass0 = np.array(
         [
-            float(m["modal_mass_kg"]) if "modal_mass_kg" in m else force / (2.0 * z * p)
-            for m, z, p in zip(modes, zeta0, peak, strict=True)
+            float(m["modal_mass_kg"]) if "modal_mass_kg" in m else force * g / (2.0 * z * p)
+            for m, z, p, g in zip(modes, zeta0, peak, gain, strict=True)
         ]
     )
     zeta0 = np.clip(zeta0, *DAMPING_BOUNDS)
@@ -437,36 +501,51 @@ def fit_modes(
         hi_b += list(np.log(f0 * (1.0 + frequency_tolerance)))
         x0 += list(np.log(f0))
 
-    def unpack(x: np.ndarray) -> list[dict[str, float]]:
+    def unpack(x: np.ndarray) -> list[tuple[float, float, float]]:
         freqs = np.exp(x[2 * n : 3 * n]) if fit_frequency else f0
-        return [
-            {"frequency_hz": fk, "damping_ratio": zk, "modal_mass_kg": mk}
-            for fk, zk, mk in zip(freqs, np.exp(x[n : 2 * n]), np.exp(x[:n]), strict=True)
-        ]
+        return list(zip(freqs, np.exp(x[n : 2 * n]), np.exp(x[:n]), strict=True))
+
+    def responses(x: np.ndarray) -> np.ndarray:
+        return np.array([modal_accelerance(grid, *m, synthesis_rate_hz) for m in unpack(x)])
+
+    def model_power(paths: np.ndarray) -> np.ndarray:
+        return force**2 * mount_power * np.sum(np.abs(paths) ** 2, axis=0) + noise**2
 
     def residual(x: np.ndarray) -> np.ndarray:
-        model = modal_asd(
-            grid,
-            unpack(x),
-            force_density_n_per_sqrt_hz=force,
-            sensor_noise_density=noise,
-            synthesis_rate_hz=synthesis_rate_hz,
-            mount=mount,
-        )
-        return np.log(np.maximum(model, 1e-300)) - target
+        power = model_power(weights @ responses(x))
+        return 0.5 * np.log(np.maximum(power, 1e-300)) - target
+
+    def jacobian(x: np.ndarray) -> np.ndarray:
+        # d ln A / dp = F^2 |M|^2 Re(conj(G_k) dH_k/dp) / A^2 with G_k = sum_l w_lk S_l: each
+        # parameter moves one mode only, so a column needs that mode's response again
+        h = responses(x)
+        paths = weights @ h
+        g = weights.T @ paths
+        scale = force**2 * mount_power / model_power(paths)
+        jac = np.empty((grid.size, x.size))
+        step = 1e-7
+        for p in range(x.size):
+            k = p % n
+            xp = x.copy()
+            xp[p] += step
+            hk = modal_accelerance(grid, *unpack(xp)[k], synthesis_rate_hz)
+            jac[:, p] = scale * np.real(np.conj(g[k]) * (hk - h[k])) / step
+        return jac
 
     sol = least_squares(
         residual,
         np.array(x0),
+        jac=jacobian,
         bounds=(np.array(lo_b), np.array(hi_b)),
         loss="soft_l1",
         f_scale=0.3,
-        x_scale=1.0,
-        max_nfev=200 * (len(x0) + 1),
+        max_nfev=100 * (len(x0) + 1),
     )
     out = []
-    for m, fitted in zip(modes, unpack(sol.x), strict=True):
+    for m, (fk, zk, mk) in zip(modes, unpack(sol.x), strict=True):
         mode = dict(m)
-        mode.update({k: float(v) for k, v in fitted.items()})
+        mode.update(
+            {"frequency_hz": float(fk), "damping_ratio": float(zk), "modal_mass_kg": float(mk)}
+        )
         out.append(mode)
     return out

@@ -49,7 +49,7 @@ S_THETA_OUT = S_TEMPS0 + N_NODE_MAX  # drive output voltage angle, rad, wrapped
 S_F_OUT = S_THETA_OUT + 1  # drive output frequency, Hz (ramped)
 S_F_REF = S_THETA_OUT + 2  # drive frequency set-point, Hz
 S_STO_AT = S_THETA_OUT + 3  # step index at which the drive's gates block (pending); -1 if none
-S_ACC_CHOPPER = S_THETA_OUT + 4  # integral of braking-resistor power, J (for the events)
+S_ACC_CHOPPER = S_THETA_OUT + 4  # reserved (the braking power is a process-stream mean)
 N_S = S_THETA_OUT + 5
 
 # ------------------------------------------------------------------ integer state ----------
@@ -267,7 +267,7 @@ EV_PARAM_SET = 9  # arg = parameter index, value = new value
 EV_DIVERGED = 10  # arg = DIV_* reason
 EV_DRIVE_MODE = 11  # arg = new DRV_* mode
 EV_DRIVE_FAULT = 12  # arg = FAULT_*, value = DC-link voltage or current
-EV_CHOPPER = 13  # arg = 1 on, 0 off; value = DC-link voltage
+EV_CHOPPER = 13  # reserved: chopper toggles are not logged (braking_power_w shows them)
 EV_BELT_SLIP = 14  # arg = 1 slipping starts, 0 ends; value = relative slip
 EV_STO_ACTIVE = 15  # the gates blocked (STO reached the power stage)
 N_EV_COLS = 4

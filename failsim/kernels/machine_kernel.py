@@ -11,11 +11,12 @@ fixed-step RK4 at ``p[P_RATE_HZ]`` (time of step n is exactly ``n / rate``), and
 * the slow (process) stream, interval means and instantaneous states at ``t = k / fs``;
 * the event log (``ev``), one row per realised discrete event.
 
-Discrete things happen at step boundaries, in this order: pending contactor opening, time
-triggers, and (every ``thermal_substeps`` steps) the thermal network, the overload relay and
-condition triggers, which see the means of the losses and of ``i^2`` over their sub-cycle (so
-the 50 Hz ripple is integrated, not sampled). All carried state lives in ``x``, ``s``, ``ii``
-and ``trig_s``, so splitting a run into chunks does not change a single bit of the result.
+Discrete things happen at step boundaries, in this order: pending contactor opening, the
+drive's step (chopper, DC-link trips, pending STO, output ramp), time triggers, and (every
+``thermal_substeps`` steps) the thermal network, the overload relay and condition triggers,
+which see the means of the losses and of ``i^2`` over their sub-cycle (so the 50 Hz ripple
+is integrated, not sampled). All carried state lives in ``x``, ``s``, ``ii`` and
+``trig_s``, so splitting a run into chunks does not change a single bit of the result.
 """
 
 from __future__ import annotations
@@ -585,7 +586,9 @@ def _drive_action(action, value, t, s, ii, p, ev):
     mode = ii[L.I_DRIVE_MODE]
     blocked = ii[L.I_DRIVE_FAULT] != 0 or ii[L.I_RELAY_TRIPPED] != 0
     if action == L.ACT_DRIVE_START:
-        if not blocked and mode != L.DRV_STO and s[L.S_STO_AT] < 0.0 and mode != L.DRV_RUN:
+        # refused while tripped, while STO is pending or active, and during an SS1 stop
+        busy = mode == L.DRV_RUN or mode == L.DRV_STO or mode == L.DRV_SS1
+        if not blocked and not busy and s[L.S_STO_AT] < 0.0:
             if s[L.S_F_REF] <= 0.0:
                 s[L.S_F_REF] = p[L.P_DRV_FSET]
             ii[L.I_REACHED_RUNNING] = 0
@@ -599,8 +602,10 @@ def _drive_action(action, value, t, s, ii, p, ev):
         if mode == L.DRV_RUN or mode == L.DRV_RAMP_STOP or mode == L.DRV_SS2:
             _set_drive_mode(L.DRV_SS1, t, ii, ev)
             return True
-        _command_sto(t, s, ii, p, ev)
-        return True
+        if mode == L.DRV_OFF or mode == L.DRV_STO:  # nothing to decelerate
+            _command_sto(t, s, ii, p, ev)
+            return True
+        # already in SS1: the stop goes on
     elif action == L.ACT_SS2:
         if mode == L.DRV_RUN or mode == L.DRV_RAMP_STOP:
             _set_drive_mode(L.DRV_SS2, t, ii, ev)
@@ -760,11 +765,25 @@ def _machine_state(x, s, ii, p):
 
 
 @njit(**NUMBA_OPTIONS)
-def _drive_fault(code, value, t, s, ii, p, ev):
+def _block_gates(x, s, ii, p, ev, t):
+    """Safe torque off reaches the power stage: gates blocked, no output, no current; a
+    pending STO command has nothing left to do."""
+    s[L.S_STO_AT] = -1.0
+    _set_drive_mode(L.DRV_STO, t, ii, ev)
+    _log(ev, ii, t, L.EV_STO_ACTIVE, 0, 0.0)
+    s[L.S_F_OUT] = 0.0
+    _project_currents(x, ii, p)
+
+
+@njit(**NUMBA_OPTIONS)
+def _drive_fault(code, value, t, x, s, ii, p, ev):
+    """A drive trip (the first fault is latched): the power stage blocks at once, as drives
+    do on a fault (microseconds), without the STO input's response time."""
     if ii[L.I_DRIVE_FAULT] == 0:
         ii[L.I_DRIVE_FAULT] = code
         _log(ev, ii, t, L.EV_DRIVE_FAULT, code, value)
-        _command_sto(t, s, ii, p, ev)
+        if ii[L.I_DRIVE_MODE] != L.DRV_STO:
+            _block_gates(x, s, ii, p, ev, t)
 
 
 @njit(**NUMBA_OPTIONS)
@@ -786,19 +805,15 @@ def _drive_step(x, s, ii, p, ev, t, n, dt):
     mode = ii[L.I_DRIVE_MODE]
     on = mode != L.DRV_OFF and mode != L.DRV_STO
     if vfd and vdc > p[L.P_DRV_VOV]:
-        _drive_fault(L.FAULT_OVERVOLTAGE, vdc, t, s, ii, p, ev)
+        _drive_fault(L.FAULT_OVERVOLTAGE, vdc, t, x, s, ii, p, ev)
     elif vfd and on and vdc < p[L.P_DRV_VUV]:
-        _drive_fault(L.FAULT_UNDERVOLTAGE, vdc, t, s, ii, p, ev)
+        _drive_fault(L.FAULT_UNDERVOLTAGE, vdc, t, x, s, ii, p, ev)
     if s[L.S_STO_AT] >= 0.0 and n >= s[L.S_STO_AT]:
-        s[L.S_STO_AT] = -1.0
-        _set_drive_mode(L.DRV_STO, t, ii, ev)
-        _log(ev, ii, t, L.EV_STO_ACTIVE, 0, 0.0)
-        s[L.S_F_OUT] = 0.0
-        _project_currents(x, ii, p)
+        _block_gates(x, s, ii, p, ev, t)
         return True
     mode = ii[L.I_DRIVE_MODE]
     if mode == L.DRV_OFF or mode == L.DRV_STO:
-        return changed
+        return True if ii[L.I_DRIVE_FAULT] != 0 else changed
     target = s[L.S_F_REF] if mode == L.DRV_RUN else 0.0
     up = p[L.P_DRV_RAMP_UP]
     down = p[L.P_DRV_SS1_RAMP] if mode == L.DRV_SS1 or mode == L.DRV_SS2 else p[L.P_DRV_RAMP_DOWN]
@@ -827,9 +842,7 @@ def _drive_step(x, s, ii, p, ev, t, n, dt):
             _project_currents(x, ii, p)
             changed = True
         elif mode == L.DRV_SS1:
-            _set_drive_mode(L.DRV_STO, t, ii, ev)
-            _log(ev, ii, t, L.EV_STO_ACTIVE, 0, 0.0)
-            _project_currents(x, ii, p)
+            _block_gates(x, s, ii, p, ev, t)
             changed = True
     return changed
 
@@ -926,7 +939,7 @@ def advance(
                 ii[L.I_RELAY_TRIPPED] = 1
                 _log(ev, ii, t, L.EV_RELAY_TRIPPED, 0, s[L.S_COND_CURRENT_RMS])
                 if driven:
-                    _drive_fault(L.FAULT_OVERLOAD, s[L.S_COND_CURRENT_RMS], t, s, ii, p, ev)
+                    _drive_fault(L.FAULT_OVERLOAD, s[L.S_COND_CURRENT_RMS], t, x, s, ii, p, ev)
                 elif ii[L.I_CONTACTOR] == 1 and s[L.S_CONTACTOR_OPEN_AT] < 0.0:
                     s[L.S_CONTACTOR_OPEN_AT] = _opening_step(t, p)
                     _log(ev, ii, t, L.EV_CONTACTOR_OPEN_COMMAND, 1, 0.0)

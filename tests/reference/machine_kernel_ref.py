@@ -609,11 +609,12 @@ class MachineReference:
         self.interrupt_currents()
 
     def trip_drive(self, fault: int, value: float, t: float) -> None:
-        """A drive fault is latched (the first one counts) and commands STO."""
+        """A drive fault is latched (the first one counts) and blocks the gates at once."""
         if not self.drive_fault:
             self.drive_fault = fault
             self.log(t, L.EV_DRIVE_FAULT, fault, value)
-            self.command_sto(t)
+            if self.drive_mode != L.DRV_STO:
+                self.block_gates(t)
 
     def command_drive(self, action: int, value: float, t: float) -> None:
         mode = self.drive_mode
