@@ -70,6 +70,9 @@ class VibrationModel:
     magnetic_force_n: float
     background_force_n_per_sqrt_hz: float
     modes: tuple[Mode, ...]
+    gear_mesh_force_n: float = 0.0
+    gear_mesh_modulation: float = 0.1
+    gear_mesh_location: str | None = None
 
     @classmethod
     def from_dict(cls, d: dict) -> VibrationModel:
@@ -90,6 +93,9 @@ class VibrationModel:
             imbalance_phase_deg=d.get("imbalance_phase_deg"),
             harmonics=tuple((int(h["order"]), float(h["ratio"])) for h in d["harmonics"]),
             magnetic_force_n=float(d["magnetic_force_n"]),
+            gear_mesh_force_n=float(d.get("gear_mesh_force_n", 0.0)),
+            gear_mesh_modulation=float(d.get("gear_mesh_modulation", 0.1)),
+            gear_mesh_location=d.get("gear_mesh_location"),
             background_force_n_per_sqrt_hz=float(d["background_force_n_per_sqrt_hz"]),
             modes=modes,
         )

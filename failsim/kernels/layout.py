@@ -329,7 +329,8 @@ T_THETA_M = 0  # motor shaft angle, rad (unwrapped)
 T_WM = 1  # motor shaft speed, rad/s
 T_PSIRA = 2  # rotor flux linkage alpha, Wb (the air-gap field that pulls on the stator)
 T_PSIRB = 3  # rotor flux linkage beta, Wb
-N_T = 4
+T_TSHAFT = 4  # coupling torque, N m (loads the gear mesh)
+N_T = 5
 
 # per-step output vector y (internal), from which both streams are interpolated
 Y_IA = 0

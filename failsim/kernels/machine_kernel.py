@@ -1085,6 +1085,9 @@ def advance(
                 trace_out[L.T_WM, col] = y0[L.Y_WM] + phi * (y1[L.Y_WM] - y0[L.Y_WM])
                 trace_out[L.T_PSIRA, col] = y0[L.Y_PSIRA] + phi * (y1[L.Y_PSIRA] - y0[L.Y_PSIRA])
                 trace_out[L.T_PSIRB, col] = y0[L.Y_PSIRB] + phi * (y1[L.Y_PSIRB] - y0[L.Y_PSIRB])
+                trace_out[L.T_TSHAFT, col] = y0[L.Y_TSHAFT] + phi * (
+                    y1[L.Y_TSHAFT] - y0[L.Y_TSHAFT]
+                )
                 kt += 1
             ii[L.I_K_TRACE] = kt
         for j in range(L.N_AVG):

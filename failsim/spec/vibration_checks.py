@@ -46,6 +46,14 @@ def check_machine_vibration(d: Mapping[str, Any], src: SpecSource) -> None:
                     f"catalogue designation ({exc.message})",
                     b.get("designation", ""),
                 ) from None
+        mesh_loc = vib.get("gear_mesh_location")
+        if mesh_loc is not None and mesh_loc not in bearings:
+            raise src.error(
+                ("vibration", "gear_mesh_location"),
+                f"unknown bearing {show(mesh_loc)}; {suggest(mesh_loc, bearings)}the mesh force "
+                f"enters at a bearing: {known}",
+                mesh_loc,
+            )
         seen: set[str] = set()
         for i, mode in enumerate(vib["modes"]):
             if mode["name"] in seen:

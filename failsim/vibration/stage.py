@@ -25,6 +25,7 @@ import numpy as np
 
 from ..components.machine import Machine
 from ..components.vibration import G0, Accelerometer
+from ..kernels import layout as L
 from ..rng import component_rng
 from .filters import (
     accelerance_biquad,
@@ -142,6 +143,16 @@ class VibrationStage:
             for a in machine.accelerometers
         ]
         self.impacts: list[ImpactTrain] = []
+        # gear mesh at gearbox.input_teeth x the motor shaft (the input shaft follows it)
+        self.mesh_teeth = machine.gearbox.input_teeth if machine.gearbox is not None else 0
+        self.mesh_force = vib.gear_mesh_force_n
+        self.mesh_modulation = vib.gear_mesh_modulation
+        self.mesh_location = (
+            self.locations.index(vib.gear_mesh_location) if vib.gear_mesh_location else 0
+        )
+        self.mesh_phase = rng.uniform(0.0, 2.0 * math.pi)
+        self.mesh_phase_1x = rng.uniform(0.0, 2.0 * math.pi)
+        self.torque_rated = motor.rated.power_w / motor.rated_speed_rad_s
         # packed arrays for the fused loop
         self._ks = np.array([o[0] for o in self.orders], dtype=np.int64)
         self._coef = np.array([r * np.exp(1j * p) for _, r, p in self.orders])
@@ -197,10 +208,35 @@ class VibrationStage:
                 f[0] += self.background * speed_scale * noise[:, 0]
                 f[1] += self.background * speed_scale * noise[:, 1]
             out[loc] = f
+        extra = self._extra_forces(trace)
+        if extra.shape[2]:
+            for i, loc in enumerate(self.locations):
+                out[loc] += extra[i]
+        return out
+
+    def _extra_forces(self, trace: np.ndarray) -> np.ndarray:
+        """Forces (locations, 3, n) of the impact sources and the gear mesh; shape
+        (locations, 3, 0) when there are none."""
+        theta = trace[L.T_THETA_M]
+        n = theta.shape[0]
+        mesh = self.mesh_teeth > 0 and self.mesh_force > 0.0
+        if not self.impacts and not mesh:
+            return np.zeros((len(self.locations), 3, 0))
+        out = np.zeros((len(self.locations), 3, n))
         for src in self.impacts:
             ih, iv = src.forces(theta, self.fs_synth)
-            out[src.location][0] += ih
-            out[src.location][1] += iv
+            i = self.locations.index(src.location)
+            out[i, 0] += ih
+            out[i, 1] += iv
+        if mesh:
+            # mesh force grows with the transmitted torque; once-per-revolution runout of the
+            # input gear modulates it (sidebands at the mesh order +/- 1x); it acts along the
+            # line of action, here mostly vertical
+            load = np.abs(trace[L.T_TSHAFT]) / self.torque_rated
+            runout = 1.0 + self.mesh_modulation * np.cos(theta + self.mesh_phase_1x)
+            f = self.mesh_force * load * runout * np.cos(self.mesh_teeth * theta + self.mesh_phase)
+            out[self.mesh_location, 0] += 0.5 * f
+            out[self.mesh_location, 1] += f
         return out
 
     def accelerations(self, trace: np.ndarray) -> np.ndarray:
@@ -215,15 +251,7 @@ class VibrationStage:
                 noise[i] = self.noise_rng[loc].standard_normal((n, 2), dtype=np.float32)
         else:
             noise = np.zeros((n_loc, 0, 2), dtype=np.float32)
-        if self.impacts:
-            impacts = np.zeros((n_loc, 3, n))
-            for src in self.impacts:
-                ih, iv = src.forces(theta, self.fs_synth)
-                i = self.locations.index(src.location)
-                impacts[i, 0] += ih
-                impacts[i, 1] += iv
-        else:
-            impacts = np.zeros((n_loc, 3, 0))
+        impacts = self._extra_forces(trace)
         vib = self.machine.vibration
         mag_k = vib.magnetic_force_n / (self.psi_rated * self.psi_rated)
         return structure_run(
@@ -231,7 +259,7 @@ class VibrationStage:
             np.ascontiguousarray(psi_a), np.ascontiguousarray(psi_b),
             self._ks, self._coef, self.mass_ecc, mag_k,
             math.cos(self.mag_phase), math.sin(self.mag_phase), self.share, self.background,
-            1.0 / self.w_rated, noise, impacts, bool(self.impacts),
+            1.0 / self.w_rated, noise, impacts, impacts.shape[2] > 0,
             self._phi, self._dirs, self._coefs, self._states, self._sens_w,
         )  # fmt: skip
 

@@ -920,7 +920,7 @@ class MachineReference:
             slow[L.Q_RELAY, col] = state[0]
             slow[L.Q_TEMP0 : L.Q_TEMP0 + len(state) - 1, col] = state[1:]
         trace_k = sample_range(trace_rate) if trace_rate else range(0)
-        trace_rows = [L.Y_THM, L.Y_WM, L.Y_PSIRA, L.Y_PSIRB]  # the T_* order
+        trace_rows = [L.Y_THM, L.Y_WM, L.Y_PSIRA, L.Y_PSIRB, L.Y_TSHAFT]  # the T_* order
         trace = np.zeros((L.N_T, len(trace_k)))
         for col, k in enumerate(trace_k):
             trace[:, col] = value_at(k, trace_rate)[trace_rows]
