@@ -29,6 +29,7 @@ from .io.runs import update_runs
 from .kernels import layout as L
 from .kernels.pack import Packed, pack
 from .result import Result
+from .rng import component_rng
 from .sensors.electrical import ElectricalSensors
 from .sensors.process import ProcessSensors
 from .spec import ScenarioSpec, load_scenario
@@ -102,6 +103,17 @@ class RunEngine:
         sensors = self.machine.sensors
         dc_motor = self.machine.dc_drive is not None
         self.electrical = ElectricalSensors(sensors, self.seed, self.fast_fs, dc=dc_motor)
+        drive = self.machine.drive
+        if drive is not None and drive.pwm_ripple_pct > 0.0:
+            from .sensors.electrical import PwmRipple
+
+            amp = drive.pwm_ripple_pct / 100.0 * self.machine.motor.rated.current_a * 2**0.5
+            self.electrical.ripple = PwmRipple(
+                drive.switching_frequency_hz,
+                amp,
+                self.fast_fs,
+                component_rng(self.seed, "drive.pwm"),
+            )
         self.process = ProcessSensors(sensors, nodes, init_t, ambient, self.seed, self.slow_fs)
         if dc_motor:
             self.process.current_conductors = 1.0
@@ -215,7 +227,7 @@ class RunEngine:
             t_slow = np.arange(ks0, ks1, dtype=np.int64) / self.slow_fs
             self.process_t.append(t_slow)
             tables = {
-                "current": self._table("current", t_fast, self.electrical.process(fast)),
+                "current": self._table("current", t_fast, self.electrical.process(fast, t_fast)),
                 "process": self._table("process", t_slow, self.process.process(slow)),
             }
             if self.vibration is not None:

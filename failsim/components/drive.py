@@ -31,6 +31,7 @@ class VariableFrequencyDrive:
     sto_response_s: float
     frequency_setpoint_hz: float
     switching_frequency_hz: float
+    pwm_ripple_pct: float = 3.0
 
     @classmethod
     def from_dict(cls, d: dict) -> VariableFrequencyDrive:

@@ -458,7 +458,7 @@ def _stage_inputs(t, dt, s, ii, p, prof, prof_n, half_step, u):
 
 
 @njit(**NUMBA_OPTIONS)
-def _outputs(x, s, p, aux, y):
+def _outputs(x, s, ii, p, aux, y):
     """Per-step output vector y from the state and the auxiliaries of its derivative.
 
     Induction motor: phase currents and voltages from the alpha-beta vectors. DC motor:
@@ -489,6 +489,12 @@ def _outputs(x, s, p, aux, y):
         y[L.Y_USQ] = y[L.Y_UA] * y[L.Y_UA] + y[L.Y_UB] * y[L.Y_UB] + y[L.Y_UC] * y[L.Y_UC]
         y[L.Y_P] = 1.5 * (uma * ila + umb * ilb)
     y[L.Y_TSHAFT] = aux[A_TSHAFT]
+    if p[L.P_SUPPLY_KIND] == L.SUPPLY_VFD and _output_on(ii, p):
+        y[L.Y_COS_OUT] = math.cos(s[L.S_THETA_OUT])
+        y[L.Y_SIN_OUT] = math.sin(s[L.S_THETA_OUT])
+    else:
+        y[L.Y_COS_OUT] = 0.0
+        y[L.Y_SIN_OUT] = 0.0
     y[L.Y_WM] = x[L.X_WM]
     y[L.Y_VDC] = x[L.X_VDC]
     y[L.Y_FOUT] = s[L.S_F_OUT]
@@ -976,7 +982,7 @@ def advance(
         _stage_inputs(t, dt, s, ii, p, prof, prof_n, True, u)
         if changed or ii[L.I_CACHE_VALID] == 0:
             _deriv(x, u[0], u[1], u[6], u[9], s, ii, p, k1, aux)
-            _outputs(x, s, p, aux, y0)
+            _outputs(x, s, ii, p, aux, y0)
         # losses over [t_n, t_n+1) (left rectangle at 20 kHz resolves the mains ripple)
         s[L.S_ACC_DT] += dt
         s[L.S_ACC_CU_S] += aux[A_PCUS] * dt
@@ -1033,7 +1039,7 @@ def advance(
         # derivative at t_n+1 with the supply phasor of the new angle (also k1 of the next step)
         _stage_inputs(t1, dt, s, ii, p, prof, prof_n, False, u)
         _deriv(x, u[0], u[1], u[6], u[9], s, ii, p, k1, aux)
-        _outputs(x, s, p, aux, y1)
+        _outputs(x, s, ii, p, aux, y1)
         if p[L.P_CONVEYOR] != 0.0:
             # gross slip: beyond the detection threshold and clearly outside the creep band
             # of the regularised friction (tanh saturated)

@@ -279,3 +279,33 @@ def test_gear_mesh_force_is_proportional_to_the_transmitted_torque():
     rated = machine.motor.rated.power_w / machine.motor.rated_speed_rad_s
     f0 = load_machine(MACHINE).data["vibration"]["gear_mesh_force_n"]
     assert amps[1] <= f0 * 40.0 / rated * 1.1 + 1e-12  # (1 + modulation) at most
+
+
+def test_pwm_ripple_lines_follow_the_output_frequency_and_stop_with_sto(tmp_path):
+    import numpy as np
+
+    from failsim.analysis.spectra import amplitude_spectrum, peak_near
+
+    drive = load_machine(MACHINE).data["drive"]
+    f_sw = drive["switching_frequency_hz"]
+    path = _write(
+        tmp_path, scenario={"duration_s": 16.0, "events": [{"at_s": 14.0, "action": "sto"}]}
+    )
+    result = failsim.simulate(path)
+    cur = result.to_pandas("current")
+    f_out = float(
+        result.to_pandas("process").query("t_s > 12 and t_s < 14").drive_frequency_hz.mean()
+    )
+    running = cur[(cur.t_s >= 12.0) & (cur.t_s < 14.0)].current_a_a.to_numpy(float)
+    f, a = amplitude_spectrum(running, 10_000)
+    bin_hz = f[1] - f[0]
+    rated = load_machine(MACHINE).data["motor"]["rated"]["current_a"]
+    for line in (f_sw - 2 * f_out, f_sw + 2 * f_out):
+        f_peak, amp = peak_near(f, a, line, rel_tol=0.002)
+        assert abs(f_peak - line) <= bin_hz
+        assert amp == pytest.approx(drive["pwm_ripple_pct"] / 100 * rated * np.sqrt(2), rel=0.15)
+    _, carrier = peak_near(f, a, f_sw, rel_tol=0.001)
+    assert carrier < 0.01 * amp  # common-mode: not in the phase current
+    after = cur[cur.t_s >= 14.1].current_a_a.to_numpy(float)
+    f2, a2 = amplitude_spectrum(after, 10_000)
+    assert peak_near(f2, a2, f_sw - 2 * f_out, rel_tol=0.01)[1] < 0.01 * amp

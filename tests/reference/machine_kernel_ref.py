@@ -496,6 +496,10 @@ class MachineReference:
         y[L.Y_USQ] = sum(u * u for u in voltages)
         y[L.Y_P] = sum(u * i for u, i in zip(voltages, currents, strict=True))
         y[L.Y_TSHAFT] = d.torque_shaft
+        if self.on_drive and self.source_on():
+            # phase of the drive's output for the PWM-ripple lines of the sensor stage
+            y[L.Y_COS_OUT] = math.cos(self.theta_out)
+            y[L.Y_SIN_OUT] = math.sin(self.theta_out)
         y[L.Y_WM] = x[L.X_WM]
         y[L.Y_VDC] = x[L.X_VDC]
         y[L.Y_FOUT] = self.f_out
