@@ -218,7 +218,8 @@ DRIVE_FAULTS = {
 }
 
 # ---------------------------------------------------------------- profiles -----------------
-# prof[j, m, 0] = time s, prof[j, m, 1] = value; prof_n[j] = number of breakpoints; linear
+# prof[j, m, 0] = time s, prof[j, m, 1] = value, prof[j, m, 2] = slope to the next point
+# (per s); prof_n[j] = number of breakpoints; linear
 # interpolation, held constant outside the breakpoints.
 PROF_LOAD = 0  # load torque scale, per unit of the load law
 PROF_VOLTAGE = 1  # supply voltage scale, per unit of rated

@@ -51,22 +51,19 @@ N_A = 13
 
 @njit(**NUMBA_OPTIONS)
 def _profile_value(prof, prof_n, j, cursor, t):
-    """Piecewise-linear profile j at time t, searching forward from ``cursor``."""
+    """Piecewise-linear profile j at time t, searching forward from ``cursor``.
+
+    prof[j, m] = (time, value, slope to the next point); held before the first and after the
+    last point; a repeated time is a step (the later value applies)."""
     n = prof_n[j]
-    if n == 0:
-        return 1.0
+    if n <= 1:
+        return 1.0 if n == 0 else prof[j, 0, 1]
     m = cursor
     while m + 1 < n and prof[j, m + 1, 0] <= t:
         m += 1
     if m == 0 and t < prof[j, 0, 0]:
         return prof[j, 0, 1]
-    if m + 1 >= n:
-        return prof[j, n - 1, 1]
-    t0 = prof[j, m, 0]
-    t1 = prof[j, m + 1, 0]
-    if t1 <= t0:
-        return prof[j, m + 1, 1]
-    return prof[j, m, 1] + (prof[j, m + 1, 1] - prof[j, m, 1]) * (t - t0) / (t1 - t0)
+    return prof[j, m, 1] + prof[j, m, 2] * (t - prof[j, m, 0])
 
 
 @njit(**NUMBA_OPTIONS)
@@ -455,6 +452,23 @@ def _stage_inputs(t, dt, s, ii, p, prof, prof_n, half_step, u):
         _supply(c0, s0, vp * v0, p, u, 0)
         _supply(c1, s1, vp * v1, p, u, 2)
         _supply(c2, s2, vp * v2, p, u, 4)
+
+
+@njit(**NUMBA_OPTIONS)
+def _source_at(t, s, ii, p, prof, prof_n, u):
+    """Only the t_n entries of :func:`_stage_inputs` (u[0], u[1], u[6], u[9]): what the
+    derivative at the end of a step needs."""
+    v0 = _profile_value(prof, prof_n, L.PROF_VOLTAGE, ii[L.I_PROF_CURSOR0 + L.PROF_VOLTAGE], t)
+    u[6] = _profile_value(prof, prof_n, L.PROF_LOAD, ii[L.I_PROF_CURSOR0 + L.PROF_LOAD], t)
+    u[9] = v0
+    if p[L.P_SUPPLY_KIND] == L.SUPPLY_VFD:
+        angle = s[L.S_THETA_OUT]
+        vv = vf_peak_voltage(s[L.S_F_OUT], p)
+        u[0] = vv * math.cos(angle)
+        u[1] = vv * math.sin(angle)
+    else:
+        angle = s[L.S_THETA_SUPPLY]
+        _supply(math.cos(angle), math.sin(angle), p[L.P_V_PEAK] * v0, p, u, 0)
 
 
 @njit(**NUMBA_OPTIONS)
@@ -1037,7 +1051,7 @@ def advance(
 
         # ---------------------------------------------------------- outputs in [t_n, t_n+1)
         # derivative at t_n+1 with the supply phasor of the new angle (also k1 of the next step)
-        _stage_inputs(t1, dt, s, ii, p, prof, prof_n, False, u)
+        _source_at(t1, s, ii, p, prof, prof_n, u)
         _deriv(x, u[0], u[1], u[6], u[9], s, ii, p, k1, aux)
         _outputs(x, s, ii, p, aux, y1)
         if p[L.P_CONVEYOR] != 0.0:

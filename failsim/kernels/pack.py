@@ -98,6 +98,24 @@ def load_profile_points(load_profile: list[dict]) -> list[tuple[float, float]]:
     return pts
 
 
+def profile_arrays(
+    prof_lists: list[list[tuple[float, float]]],
+) -> tuple[np.ndarray, np.ndarray]:
+    """Kernel profile arrays from breakpoint lists: prof[j, m] = (time, value, slope to the
+    next point; 0 across a step), prof_n[j] = number of points."""
+    m = max(1, *(len(pl) for pl in prof_lists))
+    prof = np.zeros((len(prof_lists), m, 3))
+    prof_n = np.zeros(len(prof_lists), dtype=np.int64)
+    for j, pl in enumerate(prof_lists):
+        pts = _breakpoints(pl)
+        prof[j, : len(pl), :2] = pts
+        for k in range(len(pl) - 1):
+            dt_k = pts[k + 1, 0] - pts[k, 0]
+            prof[j, k, 2] = (pts[k + 1, 1] - pts[k, 1]) / dt_k if dt_k > 0 else 0.0
+        prof_n[j] = len(pl)
+    return prof, prof_n
+
+
 def thermal_substeps(requested: int | None, rate_hz: int, supply_hz: float) -> int:
     """Solver steps per thermal step: as requested, or a whole number of supply half-periods
     near 20 ms (i^2 has the half-period, so its mean over the step is the rms value)."""
@@ -238,12 +256,7 @@ def pack(
         load_profile_points(scenario["operation"]["load_profile"]),
         [(0.0, float(sc_supply["voltage_pu"]))],
     ]
-    m = max(len(pl) for pl in prof_lists)
-    prof = np.zeros((L.N_PROF, m, 2))
-    prof_n = np.zeros(L.N_PROF, dtype=np.int64)
-    for j, pl in enumerate(prof_lists):
-        prof[j, : len(pl)] = _breakpoints(pl)
-        prof_n[j] = len(pl)
+    prof, prof_n = profile_arrays(prof_lists)
 
     # triggers: the operation's start and stop, then the scenario's events
     rows_i: list[tuple[int, int, int, int]] = []

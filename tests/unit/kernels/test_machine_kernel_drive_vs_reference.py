@@ -360,14 +360,13 @@ def _case_precharge_then_start() -> Packed:
 
 def set_voltage_profile(pk: Packed, points: list[tuple[float, float]]) -> Packed:
     """Replace the supply-voltage profile by breakpoints (t_s, voltage_pu)."""
-    m = max(pk.prof.shape[1], len(points))
-    prof = np.zeros((pk.prof.shape[0], m, 2))
-    prof[:, : pk.prof.shape[1]] = pk.prof
-    prof[L.PROF_VOLTAGE] = 0.0
-    prof[L.PROF_VOLTAGE, : len(points)] = points
-    pk.prof = prof
-    pk.prof_n = pk.prof_n.copy()
-    pk.prof_n[L.PROF_VOLTAGE] = len(points)
+    from failsim.kernels.pack import profile_arrays
+
+    lists = [
+        [tuple(row[:2]) for row in pk.prof[j, : pk.prof_n[j]]] for j in range(pk.prof.shape[0])
+    ]
+    lists[L.PROF_VOLTAGE] = list(points)
+    pk.prof, pk.prof_n = profile_arrays(lists)
     return pk
 
 
