@@ -35,6 +35,7 @@ def structure_run(
         kmax = max(kmax, k)
     out = np.empty((n_sens, n))
     resp = np.empty(n_modes)
+    floc = np.empty((n_loc, 3))
     for j in range(n):
         e1 = complex(math.cos(theta[j]), math.sin(theta[j]))
         acc = 0.0 + 0.0j
@@ -51,20 +52,26 @@ def structure_run(
         base_h = share * (acc.real * f1 + mag_k * (c2 * mag_c - s2 * mag_s))
         base_v = share * (acc.imag * f1 + mag_k * (s2 * mag_c + c2 * mag_s))
         sp = bg * abs(omega[j]) * inv_w_rated
+        # forces at each location once per sample, then the modal sums
+        for li in range(n_loc):
+            fh = base_h
+            fv = base_v
+            fa = 0.0
+            if sp != 0.0:
+                fh += sp * noise[li, j, 0]
+                fv += sp * noise[li, j, 1]
+            if has_impacts:
+                fh += impacts[li, 0, j]
+                fv += impacts[li, 1, j]
+                fa += impacts[li, 2, j]
+            floc[li, 0] = fh
+            floc[li, 1] = fv
+            floc[li, 2] = fa
         for mi in range(n_modes):
             d = dirs[mi]
             force = 0.0
-            if d < 2:
-                base = base_h if d == 0 else base_v
-                for li in range(n_loc):
-                    w = phi[mi, li]
-                    if w != 0.0:
-                        f = base
-                        if sp != 0.0:
-                            f += sp * noise[li, j, d]
-                        if has_impacts:
-                            f += impacts[li, d, j]
-                        force += w * f
+            for li in range(n_loc):
+                force += phi[mi, li] * floc[li, d]
             b0 = coefs[mi, 0]
             y = b0 * force + states[mi, 0]
             states[mi, 0] = coefs[mi, 1] * force - coefs[mi, 3] * y + states[mi, 1]
