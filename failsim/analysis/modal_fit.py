@@ -16,6 +16,9 @@ optionally refines its frequency) so that the modelled spectral density
 (F the force density, N the sensor noise density) matches the measurement on a logarithmic
 scale. The fit works on a median-smoothed spectrum, so discrete lines (shaft orders, mains
 harmonics, interference) barely move it, and it weights each decade of frequency equally.
+Optionally it models what the stage does for a machine with several bearings (uncorrelated
+forces at each, weighted by the mode shapes) and the accelerometer's mounted resonance, which
+a magnetic base puts inside the band.
 
 Only the ratio F/m is identified by one response spectrum: the masses scale with the force
 density assumed. Choose F so that the masses are plausible for the structure (or so that a
@@ -23,6 +26,8 @@ known force, such as the imbalance force at 1x, gives the measured line).
 
 - :func:`smooth_asd`: running median over a window of fixed relative width.
 - :func:`find_mode_candidates`: prominent peaks of the smoothed log spectrum.
+- :func:`modal_accelerance`, :func:`mount_response`: one mode's accelerance (continuous, or
+  the stage's biquad at its synthesis rate) and a mounted accelerometer's response.
 - :func:`modal_asd`: the modelled spectral density of a set of modes.
 - :func:`fit_modes`: the least-squares fit.
 

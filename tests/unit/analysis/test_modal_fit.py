@@ -15,6 +15,7 @@ from failsim.analysis.modal_fit import (
     fit_modes,
     modal_accelerance,
     modal_asd,
+    mount_response,
     smooth_asd,
 )
 from failsim.components.machine import Machine
@@ -107,7 +108,7 @@ def test_masses_scale_with_the_assumed_force(synthetic):
         assert mb["damping_ratio"] == pytest.approx(ma["damping_ratio"], rel=0.05)
 
 
-def _stage_machine() -> Machine:
+def _stage_machine(shapes: list[dict]) -> Machine:
     data = copy.deepcopy(load_machine("im_7p5kw_pump").data)
     data["name"] = "modal_fit_test"
     data["vibration"].update(
@@ -122,9 +123,9 @@ def _stage_machine() -> Machine:
                     "damping_ratio": zeta,
                     "modal_mass_kg": mass,
                     "direction": "vertical",
-                    "shape": {"drive_end": 1.0},
+                    "shape": shape,
                 }
-                for i, (f_n, zeta, mass) in enumerate(TRUE_MODES)
+                for i, ((f_n, zeta, mass), shape) in enumerate(zip(TRUE_MODES, shapes, strict=True))
             ],
         }
     )
@@ -140,12 +141,18 @@ def _stage_machine() -> Machine:
     return Machine.from_spec(machine_from_dict(data))
 
 
-def test_fit_through_the_vibration_stage():
-    # the whole stage at rated speed: imbalance (a 1x line), background force at both bearings
-    # (only the drive end moves the modes), accelerometer and DAQ chain
+#: only the drive end moves; or both bearings, the non-drive end with alternating sign
+DRIVE_POINT = [{"drive_end": 1.0}] * 4
+TWO_BEARINGS = [{"drive_end": 1.0, "non_drive_end": p} for p in (0.9, -0.7, 0.3, -0.2)]
+
+
+@pytest.mark.parametrize("shapes", [DRIVE_POINT, TWO_BEARINGS], ids=["drive_point", "two_bearings"])
+def test_fit_through_the_vibration_stage(shapes):
+    # the whole stage at rated speed: imbalance (a 1x line), background forces at both
+    # bearings, accelerometer and DAQ chain; the fit models the stage's two forces
     fs, oversample = 25_600, 2
     fs_synth = fs * oversample
-    machine = _stage_machine()
+    machine = _stage_machine(shapes)
     stage = VibrationStage(machine, 4, fs, oversample, 50.0)
     w = machine.motor.rated_speed_rad_s
     n = int(20 * fs_synth)
@@ -155,14 +162,54 @@ def test_fit_through_the_vibration_stage():
     x = stage.process(trace, 0)["accel_de_v_m_s2"].astype(np.float64)[fs:]
     f, psd = welch(x, fs, nperseg=16384)
     fitted = fit_modes(
-        f, np.sqrt(psd),
+        f,
+        np.sqrt(psd),
         force_density_n_per_sqrt_hz=FORCE,
         sensor_noise_density=4e-6 * 9.80665,
-        initial_modes=[m[0] * 1.05 for m in TRUE_MODES],
+        initial_modes=[
+            {"frequency_hz": m[0] * 1.05, "shape": shape}
+            for m, shape in zip(TRUE_MODES, shapes, strict=True)
+        ],
         band_hz=(60.0, 0.4 * fs),
         synthesis_rate_hz=fs_synth,
-    )  # fmt: skip
+        sensor_location="drive_end",
+        force_locations=["drive_end", "non_drive_end"],
+    )
     _check(fitted)
+    assert [m["shape"] for m in fitted] == shapes
+
+
+def test_two_forces_and_a_mount_in_the_model():
+    f = np.geomspace(50.0, 20_000.0, 300)
+    modes = [
+        {"frequency_hz": m[0], "damping_ratio": m[1], "modal_mass_kg": m[2]} for m in TRUE_MODES
+    ]
+    one = modal_asd(f, modes, force_density_n_per_sqrt_hz=FORCE)
+    # no shape: participation 1 everywhere, so two uncorrelated forces double the power
+    two = modal_asd(
+        f,
+        modes,
+        force_density_n_per_sqrt_hz=FORCE,
+        sensor_location="a",
+        force_locations=["a", "b"],
+    )
+    np.testing.assert_allclose(two, math.sqrt(2.0) * one, rtol=1e-12)
+    # a force where the modes do not move adds nothing
+    shaped = [dict(m, shape={"a": 1.0}) for m in modes]
+    alone = modal_asd(
+        f,
+        shaped,
+        force_density_n_per_sqrt_hz=FORCE,
+        sensor_location="a",
+        force_locations=["a", "b"],
+    )
+    np.testing.assert_allclose(alone, one, rtol=1e-12)
+    # the mount multiplies the structural response, not the sensor noise
+    mounted = modal_asd(f, modes, force_density_n_per_sqrt_hz=FORCE, mount=(4000.0, 0.3))
+    np.testing.assert_allclose(mounted, one * np.abs(mount_response(f, 4000.0, 0.3)), rtol=1e-12)
+    assert abs(mount_response([4000.0], 4000.0, 0.3)[0]) == pytest.approx(1 / 0.6)
+    with pytest.raises(ValueError, match="force_locations"):
+        modal_asd(f, modes, force_density_n_per_sqrt_hz=FORCE, sensor_location="a")
 
 
 def test_model_asd_limits():
