@@ -5,6 +5,9 @@
 - :mod:`failsim.analysis.cwru`: the CWRU Bearing Data Center recordings (real data, not shipped
   with failsim), used to check the tools and to compare simulated signatures with measured
   ones. Imported on demand (it needs pandas).
+- :mod:`failsim.analysis.modal_fit`: structural modes fitted to a measured acceleration ASD
+  (how the CWRU rig was calibrated to its normal baseline).
+- :mod:`failsim.analysis.plot`: the picture behind ``failsim plot``.
 """
 
 from __future__ import annotations

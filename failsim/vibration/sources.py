@@ -106,7 +106,25 @@ class ImpactTrain:
         slip_std: float,
         rng: np.random.Generator,
         direction_rad: float = 0.5 * math.pi,
+        *,
+        modulation: str = "none",
+        carrier_order: float = 1.0,
+        defect_angle_rad: float = 0.0,
+        load_zone_epsilon: float = 0.5,
+        load_zone_floor: float = 0.0,
     ):
+        """``modulation``: how the load zone weights each impact (Harris's load distribution
+        q(psi), physics.md section 2, with a floor for the part outside the zone):
+
+        - ``"none"``: every impact the same (e.g. a defect in the middle of the load zone);
+        - ``"fixed"``: an outer-race defect at ``defect_angle_rad`` from the load-zone centre:
+          constant weight q(angle);
+        - ``"rotating"``: a defect on a part turning at ``carrier_order`` x shaft speed through
+          the fixed load zone: the inner race (1.0: sidebands at +/- f_r around BPFI) or a
+          rolling element carried by the cage (FTF order: modulation at the cage frequency).
+        """
+        if modulation not in ("none", "fixed", "rotating"):
+            raise ValueError(f"modulation must be none, fixed or rotating, not {modulation!r}")
         self.location = location
         self.spacing = 2.0 * math.pi / order
         self.impulse = impulse_n_s
@@ -114,6 +132,25 @@ class ImpactTrain:
         self.rng = rng
         self.direction = direction_rad
         self.next_angle: float | None = None
+        self.modulation = modulation
+        self.carrier_order = carrier_order
+        self.defect_angle = defect_angle_rad
+        self.epsilon = load_zone_epsilon
+        self.floor = load_zone_floor
+
+    def _weights(self, angles: np.ndarray) -> np.ndarray:
+        """Load-zone weight of impacts at shaft angles ``angles`` (rad)."""
+        from ..physics.bearing import load_zone_weights
+
+        if self.modulation == "none":
+            return np.ones_like(angles)
+        if self.modulation == "fixed":
+            psi = np.full_like(angles, self.defect_angle)
+        else:
+            psi = self.carrier_order * angles + self.defect_angle
+        psi = np.angle(np.exp(1j * psi))  # wrapped to (-pi, pi]
+        q = np.asarray(load_zone_weights(psi, epsilon=self.epsilon), dtype=np.float64)
+        return self.floor + (1.0 - self.floor) * q
 
     def _spacing(self) -> float:
         return self.spacing * (1.0 + self.slip_std * self.rng.standard_normal())
@@ -132,6 +169,8 @@ class ImpactTrain:
             self.next_angle += self._spacing()
         if angles:
             # the shaft angle increases while the shaft turns forward: invert it by search
-            j = np.searchsorted(theta, np.asarray(angles), side="left")
-            np.add.at(out, j, self.impulse * fs)  # an impulse of I N s over one 1/fs sample
+            at = np.asarray(angles)
+            j = np.searchsorted(theta, at, side="left")
+            # an impulse of I N s over one 1/fs sample, weighted by the load zone
+            np.add.at(out, j, self.impulse * fs * self._weights(at))
         return out * math.cos(self.direction), out * math.sin(self.direction)

@@ -188,3 +188,36 @@ def test_fused_loops_match_the_readable_path():
         y_slow = s_slow.reference(a_fast[0], 1)
         step = s_fast.step
         assert np.max(np.abs(y_fast.astype(float) - y_slow.astype(float))) <= step * 1.01
+
+
+def _ses_lines(modulation: str, order: float, carrier: float = 1.0):
+    machine = _machine({"background_force_n_per_sqrt_hz": 0.004})
+    stage = VibrationStage(machine, 5, FS, OVERSAMPLE, 50.0)
+    w = 150.0
+    stage.add_impacts(
+        ImpactTrain(
+            "drive_end", order, 2e-4, 0.01, component_rng(5, "test.impacts"),
+            modulation=modulation, carrier_order=carrier, load_zone_floor=0.1,
+        )
+    )  # fmt: skip
+    x = stage.process(_trace(w, 10.0, psi=0.9), 0)["accel_drive_end_vertical_m_s2"]
+    f, ses = squared_envelope_spectrum(x.astype(np.float64)[FS:], FS, band_hz=(2000.0, 5000.0))
+    f_r = w / (2 * np.pi)
+    out = {}
+    for name, line in (("carrier", order * f_r), ("low", (order - 1) * f_r),
+                       ("high", (order + 1) * f_r)):  # fmt: skip
+        fp, _ = peak_near(f, ses, line, rel_tol=0.01)
+        out[name] = db_above_local_median(f, ses, fp, half_width_hz=5.0)
+    return out
+
+
+def test_inner_race_load_zone_modulation_gives_shaft_rate_sidebands():
+    # physics.md 8.2: an inner-race defect passes through the load zone once per turn, so
+    # the squared envelope shows BPFI with sidebands at +/- f_r; an outer-race defect fixed
+    # in the load zone shows none
+    inner = _ses_lines("rotating", 5.4152)
+    outer = _ses_lines("none", 3.5848)
+    assert inner["carrier"] > 15.0
+    assert inner["low"] > 10.0 and inner["high"] > 10.0
+    assert outer["carrier"] > 15.0
+    assert outer["low"] < 10.0 and outer["high"] < 10.0
