@@ -121,13 +121,21 @@ def validate_cmd(files: tuple[str, ...]) -> None:
 
 
 @main.command("list")
-@click.argument("what", type=click.Choice(["machines", "scenarios"]))
+@click.argument("what", type=click.Choice(["machines", "scenarios", "faults"]))
 @_friendly
 def list_cmd(what: str) -> None:
-    """List the bundled machines or scenarios."""
+    """List bundled machines, scenarios or fault kinds."""
     from .spec import list_machines, list_scenarios, load_machine, load_scenario
 
-    if what == "machines":
+    if what == "faults":
+        from .faults.catalogue import FAULT_KINDS
+
+        click.echo(f"{'kind':<20} {'category':<9} {'parameter [unit]':<22} what it does")
+        for k in FAULT_KINDS:
+            param = f"{k.parameter} [{k.unit}]" if k.parameter else "-"
+            click.echo(f"{k.kind:<20} {k.category:<9} {param:<22} {k.summary}")
+        click.echo("u: the unit of the target channel; details in docs/faults/")
+    elif what == "machines":
         for name in list_machines():
             spec = load_machine(name)
             desc = " ".join(str(spec.data.get("description", "")).split())

@@ -19,9 +19,10 @@ import pyarrow as pa
 
 from ._version import __version__
 from .components.machine import Machine
-from .errors import OutputError, SimulationDivergedError
-from .faults.event_log import EventLog
+from .errors import OutputError, SimulationDivergedError, SpecError
+from .faults.event_log import EventLog, EventRecord
 from .faults.labels import label_columns, labels_table
+from .faults.sensor_faults import SensorFault, sensor_faults_from_spec, severity_unit
 from .io.layout import stream_path
 from .io.parquet import StreamWriter, write_table_atomic
 from .io.provenance import file_metadata
@@ -36,6 +37,7 @@ from .spec import ScenarioSpec, load_scenario
 from .streams import (
     CURRENT_CHANNELS,
     DC_CURRENT_CHANNELS,
+    LABEL_COLUMNS,
     process_channels,
     stream_schema,
     vibration_channels,
@@ -43,6 +45,7 @@ from .streams import (
 
 SAMPLED_STREAMS = ("current", "process")
 _NO_TRACE = np.empty((L.N_T, 0))
+_LABEL_NAMES = frozenset(f.name for f in LABEL_COLUMNS)
 
 
 @dataclass(frozen=True)
@@ -166,8 +169,61 @@ class RunEngine:
                 ),
             )
         self.streams = tuple(self.schemas)
+        self.sensor_faults = self._sensor_faults()
         self.common_metadata = common
         self.process_t: list[np.ndarray] = []
+
+    def _sensor_faults(self) -> list[SensorFault]:
+        """The scenario's sensor faults, checked against the run's channels, each logged as
+        an event (onset, end, target, parameter)."""
+        faults = sensor_faults_from_spec(self.scenario.data["faults"], self.seed)
+        path = str(self.scenario.path) if self.scenario.path is not None else None
+        duration = float(self.scenario.data["duration_s"])
+        for f in faults:
+            field = f"faults[{f.index}].target"
+            schema = self.schemas.get(f.stream)
+            if schema is None:
+                raise SpecError(
+                    f"{f.stream + '.' + f.channel!r} is not allowed: machine "
+                    f"{self.machine.name!r} has no {f.stream!r} stream (it has no "
+                    f"accelerometers); streams: {', '.join(self.schemas)}",
+                    file=path,
+                    field=field,
+                    value=f"{f.stream}.{f.channel}",
+                )
+            channels = [n for n in schema.names if n != "t_s" and n not in _LABEL_NAMES]
+            if f.channel not in channels:
+                raise SpecError(
+                    f"{f.stream + '.' + f.channel!r} is not allowed: the {f.stream!r} stream "
+                    f"of machine {self.machine.name!r} has channels: {', '.join(channels)}",
+                    file=path,
+                    field=field,
+                    value=f"{f.stream}.{f.channel}",
+                )
+            unit = schema.field(f.channel).metadata.get(b"unit", b"").decode()
+            end = None if f.end_s is None or f.end_s >= duration else f.end_s
+            self.log.records.append(
+                EventRecord(
+                    f.onset_s,
+                    f.kind,
+                    "sensor_fault",
+                    f"{f.stream}.{f.channel}",
+                    f.value,
+                    severity_unit(f.kind, unit),
+                    source=f"scenario: {f.label}" if f.label else "scenario",
+                    end_s=end,
+                    fault_index=f.index,
+                )
+            )
+        return faults
+
+    def _apply_sensor_faults(
+        self, stream: str, t_s: np.ndarray, cols: dict[str, np.ndarray]
+    ) -> dict[str, np.ndarray]:
+        for f in self.sensor_faults:
+            if f.stream == stream:
+                cols[f.channel] = f.apply(t_s, cols[f.channel])
+        return cols
 
     def _bearing_multipliers(self) -> dict[str, dict[str, float]]:
         """Defect frequencies of each bearing as multiples of the shaft frequency."""
@@ -185,7 +241,7 @@ class RunEngine:
     def _table(self, stream: str, t_s: np.ndarray, cols: dict[str, np.ndarray]) -> pa.Table:
         schema = self.schemas[stream]
         arrays: list[pa.Array] = [pa.array(t_s)]
-        labels = label_columns(t_s, self.log)
+        labels = label_columns(t_s, self.log, stream)
         for f in schema:
             if f.name == "t_s":
                 continue
@@ -227,14 +283,25 @@ class RunEngine:
             t_slow = np.arange(ks0, ks1, dtype=np.int64) / self.slow_fs
             self.process_t.append(t_slow)
             tables = {
-                "current": self._table("current", t_fast, self.electrical.process(fast, t_fast)),
-                "process": self._table("process", t_slow, self.process.process(slow)),
+                "current": self._table(
+                    "current",
+                    t_fast,
+                    self._apply_sensor_faults(
+                        "current", t_fast, self.electrical.process(fast, t_fast)
+                    ),
+                ),
+                "process": self._table(
+                    "process",
+                    t_slow,
+                    self._apply_sensor_faults("process", t_slow, self.process.process(slow)),
+                ),
             }
             if self.vibration is not None:
                 cols = self.vibration.process(trace, kt0)
                 kv0 = _ceil_div(kt0, self.vibration.factor)
                 n_v = len(next(iter(cols.values())))
                 t_vib = np.arange(kv0, kv0 + n_v, dtype=np.int64) / self.vibration.fs
+                cols = self._apply_sensor_faults("vibration", t_vib, cols)
                 tables["vibration"] = self._table("vibration", t_vib, cols)
             yield tables
             n0 = n1

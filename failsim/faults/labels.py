@@ -22,17 +22,25 @@ def machine_state_codes(t_s: np.ndarray, log: EventLog) -> np.ndarray:
     return codes[np.maximum(idx, 0)]
 
 
-def label_columns(t_s: np.ndarray, log: EventLog) -> dict[str, pa.Array]:
-    """The fixed label columns for samples at times ``t_s``.
+def label_columns(t_s: np.ndarray, log: EventLog, stream: str | None = None) -> dict[str, pa.Array]:
+    """The fixed label columns for samples at times ``t_s`` of ``stream``.
 
     Faults are active over [onset, end) of their fault events; a run with no machine fault
     has ``is_anomaly`` false, ``active_faults`` empty and ``fault_mask`` 0 everywhere.
+    ``sensor_fault_mask`` carries only the sensor faults on channels of ``stream`` (all of
+    them when ``stream`` is None).
     """
     n = t_s.shape[0]
     mask = np.zeros(n, dtype=np.int64)
     sensor_mask = np.zeros(n, dtype=np.int64)
     for r in log.records:
         if r.fault_index < 0:
+            continue
+        if (
+            r.category == "sensor_fault"
+            and stream is not None
+            and not r.target.startswith(stream + ".")
+        ):
             continue
         end = np.inf if r.end_s is None else r.end_s
         active = (t_s >= r.t_s) & (t_s < end)

@@ -848,6 +848,16 @@ def _check_scenario(d: Mapping[str, Any], src: SpecSource) -> None:
                 at,
             )
 
+    for i, fault in enumerate(d["faults"]):
+        at = fault["trigger"]["at_s"]
+        if at >= duration:
+            raise src.error(
+                ("faults", i, "trigger", "at_s"),
+                f"{show(at)} is not allowed: the fault would never be active; duration_s is "
+                f"{show(duration)} s, so the onset must be less than that (s)",
+                at,
+            )
+
 
 def validate_scenario(data: object, src: SpecSource | None = None) -> dict[str, Any]:
     """Validate scenario data on its own and fill in its defaults.

@@ -37,6 +37,12 @@ NO_DEFAULT = {
     ("events", "[]", "phase"),
     ("events", "[]", "when", "above"),
     ("events", "[]", "when", "below"),
+    # a fault's parameter: required by its kind only (if/then in the schema)
+    ("faults", "[]", "offset"),
+    ("faults", "[]", "rate_per_s"),
+    ("faults", "[]", "gain"),
+    ("faults", "[]", "limit"),
+    ("faults", "[]", "noise_rms"),
     # required only for one motor type (if/then in the schema)
     ("motor", "rated", "line_voltage_v"),
     ("motor", "rated", "frequency_hz"),

@@ -1,0 +1,71 @@
+"""The fault catalogue: every fault kind a scenario can declare, for ``failsim list faults``
+and the documentation."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class FaultKind:
+    """One fault kind.
+
+    Attributes
+    ----------
+    kind: name used in a scenario's ``faults[].kind``.
+    category: ``sensor`` (changes one measured channel) or ``machine`` (a physical cause).
+    parameter: the scenario key of its severity parameter, or None.
+    unit: unit of that parameter; ``u`` stands for the unit of the target channel.
+    summary: one line on what it does.
+    doc: documentation page, relative to docs/.
+    """
+
+    kind: str
+    category: str
+    parameter: str | None
+    unit: str | None
+    summary: str
+    doc: str
+
+
+FAULT_KINDS: tuple[FaultKind, ...] = (
+    FaultKind(
+        "sensor_bias", "sensor", "offset", "u",
+        "constant offset added to the measured value", "faults/sensor-faults.md",
+    ),
+    FaultKind(
+        "sensor_drift", "sensor", "rate_per_s", "u/s",
+        "offset growing linearly from the onset", "faults/sensor-faults.md",
+    ),
+    FaultKind(
+        "sensor_gain", "sensor", "gain", "1",
+        "measured value scaled (a calibration or transducer gain error)",
+        "faults/sensor-faults.md",
+    ),
+    FaultKind(
+        "sensor_stuck", "sensor", None, None,
+        "the last value before the onset is repeated, with zero variance",
+        "faults/sensor-faults.md",
+    ),
+    FaultKind(
+        "sensor_dropout", "sensor", None, None,
+        "no value delivered: NaN samples", "faults/sensor-faults.md",
+    ),
+    FaultKind(
+        "sensor_clipping", "sensor", "limit", "u",
+        "the measured value saturates at +/- limit", "faults/sensor-faults.md",
+    ),
+    FaultKind(
+        "sensor_noise_burst", "sensor", "noise_rms", "u",
+        "Gaussian noise added while active (EMI, a loose connector)",
+        "faults/sensor-faults.md",
+    ),
+)  # fmt: skip
+
+
+def fault_kind(kind: str) -> FaultKind:
+    """The catalogue entry of ``kind``; KeyError if there is none."""
+    for k in FAULT_KINDS:
+        if k.kind == kind:
+            return k
+    raise KeyError(kind)
