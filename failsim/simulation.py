@@ -99,7 +99,9 @@ class RunEngine:
         self.slow_fs = int(data["streams"]["process"]["sample_rate_hz"])
         chunk_s = self.options.chunk_s or float(data["solver"]["chunk_s"])
         self.chunk_steps = max(1, round(chunk_s * self.rate))
-        self.log = EventLog(self.packed.trigger_labels)
+        self.log = EventLog(
+            self.packed.trigger_labels, self.packed.fault_triggers, self.packed.fault_info
+        )
         nodes = self.machine.thermal.nodes
         ambient = float(data["environment"]["ambient_temp_c"])
         init_t = {n: float(self.packed.s[L.S_TEMPS0 + i]) for i, n in enumerate(nodes)}

@@ -13,7 +13,7 @@ class FaultKind:
     Attributes
     ----------
     kind: name used in a scenario's ``faults[].kind``.
-    category: ``sensor`` (changes one measured channel) or ``machine`` (a physical cause).
+    category: ``machine`` (a physical cause) or ``sensor`` (changes one measured channel).
     parameter: the scenario key of its severity parameter, or None.
     unit: unit of that parameter; ``u`` stands for the unit of the target channel.
     summary: one line on what it does.
@@ -29,6 +29,18 @@ class FaultKind:
 
 
 FAULT_KINDS: tuple[FaultKind, ...] = (
+    FaultKind(
+        "overload", "machine", "extra_load_pu", "pu",
+        "extra load torque on the shaft: step, ramp or cyclic", "faults/machine-faults.md",
+    ),
+    FaultKind(
+        "voltage_sag", "machine", "depth_pu", "pu",
+        "supply voltage drops by depth_pu for a while", "faults/machine-faults.md",
+    ),
+    FaultKind(
+        "phase_loss", "machine", None, None,
+        "one supply line open (single phasing)", "faults/machine-faults.md",
+    ),
     FaultKind(
         "sensor_bias", "sensor", "offset", "u",
         "constant offset added to the measured value", "faults/sensor-faults.md",

@@ -34,6 +34,9 @@ class EventRecord:
     source: str = ""
     end_s: float | None = None
     fault_index: int = -1
+    #: severity over time (breakpoints t_s, value) when it varies (a ramped or cyclic
+    #: overload); ``value`` is then its peak
+    severity_profile: list[tuple[float, float]] | None = None
 
 
 @dataclass
@@ -41,6 +44,10 @@ class EventLog:
     """All events of a run, decoded from kernel rows as chunks complete."""
 
     trigger_labels: list[str]
+    #: trigger index -> (fault index, "onset" or "end") for the triggers of machine faults
+    fault_triggers: dict[int, tuple[int, str]] = field(default_factory=dict)
+    #: fault index -> (kind, target, severity, unit, severity profile or None, label)
+    fault_info: dict[int, tuple] = field(default_factory=dict)
     records: list[EventRecord] = field(default_factory=list)
     state_times: list[float] = field(default_factory=list)
     state_codes: list[int] = field(default_factory=list)
@@ -74,6 +81,8 @@ class EventLog:
                 self.records.append(
                     EventRecord(t, "relay_trip", "safety", "overload_relay", float(value), "A")
                 )
+            elif code == L.EV_TRIGGER_FIRED and arg in self.fault_triggers:
+                self._fault_trigger(t, *self.fault_triggers[arg])
             elif code == L.EV_TRIGGER_FIRED:
                 label = self.trigger_labels[arg] if arg < len(self.trigger_labels) else str(arg)
                 self.records.append(
@@ -109,6 +118,22 @@ class EventLog:
                 self.records.append(
                     EventRecord(t, "diverged", "solver", L.DIVERGENCE_REASONS.get(arg, str(arg)))
                 )
+
+    def _fault_trigger(self, t: float, index: int, role: str) -> None:
+        kind, target, value, unit, profile, label = self.fault_info[index]
+        if role == "onset":
+            self.records.append(
+                EventRecord(
+                    t, kind, "fault", target, value, unit,
+                    f"scenario: {label}" if label else "scenario",
+                    fault_index=index, severity_profile=profile,
+                )
+            )  # fmt: skip
+            return
+        for r in reversed(self.records):
+            if r.fault_index == index and r.category == "fault":
+                r.end_s = t
+                return
 
     def first(self, kind: str) -> EventRecord | None:
         for r in self.records:

@@ -8,6 +8,7 @@ import pyarrow as pa
 from ..kernels.layout import MACHINE_STATES
 from ..streams import LABELS_SCHEMA
 from .event_log import EventLog
+from .machine_faults import health, phase_of, profile_value
 
 _STATE_DICT = pa.array(list(MACHINE_STATES), pa.string())
 
@@ -80,9 +81,14 @@ def labels_table(t_s: np.ndarray, log: EventLog) -> pa.Table:
         rows["fault_index"].extend([r.fault_index] * sel.size)
         rows["fault_kind"].extend([r.kind] * sel.size)
         rows["target"].extend([r.target] * sel.size)
-        rows["severity"].extend([r.value] * sel.size)
+        if r.severity_profile is not None:
+            severity = profile_value(r.severity_profile, sel)
+        else:
+            severity = np.full(sel.shape, float(r.value))
+        h = health(r.kind, severity)
+        rows["severity"].extend(severity.tolist())
         rows["severity_unit"].extend([r.value_unit] * sel.size)
-        rows["health"].extend([None] * sel.size)
-        rows["phase"].extend([None] * sel.size)
+        rows["health"].extend(h.tolist())
+        rows["phase"].extend(phase_of(h).tolist())
     table = pa.Table.from_pydict(rows, schema=LABELS_SCHEMA)
     return table.sort_by([("t_s", "ascending"), ("fault_index", "ascending")])

@@ -6,6 +6,7 @@ import os
 from pathlib import Path
 
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from ..config import ROW_GROUP_ROWS, ZSTD_LEVEL
@@ -24,6 +25,23 @@ def writer_options(schema: pa.Schema) -> dict:
         "column_encoding": float_cols,
         "write_statistics": True,
     }
+
+
+#: dictionary columns whose dictionary is fixed by the schema (stable codes across files)
+FIXED_DICTIONARY_COLUMNS = frozenset({"machine_state"})
+
+
+def _canonical_dictionaries(table: pa.Table) -> pa.Table:
+    """The row group with each dictionary column (except those with a fixed dictionary)
+    re-encoded in one chunk, its dictionary in order of first appearance in the group: the
+    bytes written then depend on the values only, not on how the run was chunked."""
+    for i, f in enumerate(table.schema):
+        if not pa.types.is_dictionary(f.type) or f.name in FIXED_DICTIONARY_COLUMNS:
+            continue
+        values = table.column(i).cast(f.type.value_type).combine_chunks()
+        encoded = pc.dictionary_encode(values).cast(f.type)
+        table = table.set_column(i, f, encoded)
+    return table
 
 
 def tmp_path(path: Path) -> Path:
@@ -62,7 +80,8 @@ class StreamWriter:
         n = combined.num_rows
         while n - start >= self.rows_per_group or (final and start < n):
             length = min(self.rows_per_group, n - start)
-            self._writer.write_table(combined.slice(start, length), row_group_size=length)
+            group = _canonical_dictionaries(combined.slice(start, length))
+            self._writer.write_table(group, row_group_size=length)
             start += length
         rest = combined.slice(start)
         self._buffer = [rest] if rest.num_rows else []

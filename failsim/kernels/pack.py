@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
 from ..components.electrical import DCMotor
 from ..components.machine import Machine
 from ..config import EVENT_LOG_CAPACITY
+from ..faults.machine_faults import combine, compile_machine_faults
 from . import layout as L
 
 SIGNAL_NAMES_FIXED = {
@@ -61,6 +62,10 @@ class Packed:
     ev: np.ndarray
     n_total: int
     trigger_labels: list[str]
+    #: trigger index -> (fault index in the scenario's faults, "onset" or "end")
+    fault_triggers: dict = field(default_factory=dict)
+    #: fault index -> (kind, target, severity, severity unit, severity profile or None, label)
+    fault_info: dict = field(default_factory=dict)
 
     def copy(self) -> Packed:
         return Packed(
@@ -251,10 +256,21 @@ def pack(
     th[:, n_nodes] = g_amb
     th[:, n_nodes + 1] = net.capacity_j_k
 
-    # profiles
+    # profiles: the operation's load and the supply voltage, with the machine faults on them
+    faults = compile_machine_faults(
+        scenario.get("faults", []),
+        float(scenario["duration_s"]),
+        L.ACT_OPEN_PHASE,
+        L.ACT_RESTORE_PHASE,
+    )
+    v_pu = float(sc_supply["voltage_pu"])
     prof_lists = [
-        load_profile_points(scenario["operation"]["load_profile"]),
-        [(0.0, float(sc_supply["voltage_pu"]))],
+        combine(
+            load_profile_points(scenario["operation"]["load_profile"]),
+            faults.load_extra,
+            lambda u, v: u + v,
+        ),
+        [(t, v_pu * factor) for t, factor in faults.voltage_factor],
     ]
     prof, prof_n = profile_arrays(prof_lists)
 
@@ -289,6 +305,12 @@ def pack(
             rows_i.append((kind, action, arg, signal_index(w["signal"], machine)))
             rows_f.append((thr, float(w.get("for_s", 0.0)), value))
         labels.append(e.get("label") or f"events[{j}]")
+    fault_triggers: dict[int, tuple[int, str]] = {}
+    for ft in faults.triggers:
+        fault_triggers[len(rows_i)] = (ft.fault_index, ft.role)
+        rows_i.append((L.TRIG_AT_TIME, ft.action, ft.arg, 0))
+        rows_f.append((ft.at_s, 0.0, 0.0))
+        labels.append(f"faults[{ft.fault_index}].{ft.role}")
     trig_i = np.array(rows_i, dtype=np.int64).reshape(-1, 4)
     trig_f = np.array(rows_f, dtype=np.float64).reshape(-1, 3)
     trig_s = np.zeros((len(rows_i), 2))
@@ -341,6 +363,8 @@ def pack(
         ev=ev,
         n_total=n_total,
         trigger_labels=labels,
+        fault_triggers=fault_triggers,
+        fault_info=faults.info,
     )
 
 

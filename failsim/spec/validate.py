@@ -923,6 +923,18 @@ def check_scenario_machine(
                 f"{machine['name']!r} has nodes: {', '.join(nodes)}",
                 node,
             )
+    supply_type = machine["supply"].get("type", "mains")
+    allowed_supply = {"phase_loss": ("mains",), "voltage_sag": ("mains", "vfd")}
+    for i, fault in enumerate(scenario.get("faults", [])):
+        ok = allowed_supply.get(fault["kind"])
+        if ok is not None and supply_type not in ok:
+            raise src.error(
+                ("faults", i, "kind"),
+                f"{show(fault['kind'])} is not allowed on machine {machine['name']!r}: its "
+                f"supply.type is {supply_type!r}; {fault['kind']} needs supply.type "
+                + " or ".join(repr(o) for o in ok),
+                fault["kind"],
+            )
     bearings = [b["name"] for b in machine["bearings"]]
     signals = [f"{BEARING_SIGNAL_PREFIX}{b}_c" for b in bearings]
     for i, event in enumerate(scenario["events"]):

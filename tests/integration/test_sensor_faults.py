@@ -211,8 +211,10 @@ def test_catalogue_schema_and_implementation_agree():
 
     item = schema("scenario")["properties"]["faults"]["items"]
     assert [k.kind for k in FAULT_KINDS] == item["properties"]["kind"]["enum"]
+    assert {k.kind for k in FAULT_KINDS if k.category == "sensor"} == set(SENSOR_FAULT_KINDS)
     for k in FAULT_KINDS:
-        assert SENSOR_FAULT_KINDS[k.kind] == (k.parameter, k.unit)
+        if k.category == "sensor":
+            assert SENSOR_FAULT_KINDS[k.kind] == (k.parameter, k.unit)
         if k.parameter:
             assert k.parameter in item["properties"]
 

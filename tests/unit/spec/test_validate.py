@@ -43,6 +43,11 @@ NO_DEFAULT = {
     ("faults", "[]", "gain"),
     ("faults", "[]", "limit"),
     ("faults", "[]", "noise_rms"),
+    ("faults", "[]", "extra_load_pu"),
+    ("faults", "[]", "ramp_s"),
+    ("faults", "[]", "period_s"),
+    ("faults", "[]", "duty"),
+    ("faults", "[]", "depth_pu"),
     # required only for one motor type (if/then in the schema)
     ("motor", "rated", "line_voltage_v"),
     ("motor", "rated", "frequency_hz"),
