@@ -22,7 +22,12 @@ from .components.machine import Machine
 from .errors import OutputError, SimulationDivergedError, SpecError
 from .faults.event_log import EventLog, EventRecord
 from .faults.labels import label_columns, labels_table
-from .faults.sensor_faults import SensorFault, sensor_faults_from_spec, severity_unit
+from .faults.sensor_faults import (
+    SENSOR_FAULT_KINDS,
+    SensorFault,
+    sensor_faults_from_spec,
+    severity_unit,
+)
 from .io.layout import stream_path
 from .io.parquet import StreamWriter, write_table_atomic
 from .io.provenance import file_metadata
@@ -178,30 +183,14 @@ class RunEngine:
     def _sensor_faults(self) -> list[SensorFault]:
         """The scenario's sensor faults, checked against the run's channels, each logged as
         an event (onset, end, target, parameter)."""
-        faults = sensor_faults_from_spec(self.scenario.data["faults"], self.seed)
-        path = str(self.scenario.path) if self.scenario.path is not None else None
         duration = float(self.scenario.data["duration_s"])
+        faults = sensor_faults_from_spec(self.scenario.data["faults"], self.seed, duration)
+        path = str(self.scenario.path) if self.scenario.path is not None else None
+        for i, spec in enumerate(self.scenario.data["faults"]):
+            if spec["kind"] in SENSOR_FAULT_KINDS:
+                self._check_target(i, spec["target"], path)
         for f in faults:
-            field = f"faults[{f.index}].target"
-            schema = self.schemas.get(f.stream)
-            if schema is None:
-                raise SpecError(
-                    f"{f.stream + '.' + f.channel!r} is not allowed: machine "
-                    f"{self.machine.name!r} has no {f.stream!r} stream (it has no "
-                    f"accelerometers); streams: {', '.join(self.schemas)}",
-                    file=path,
-                    field=field,
-                    value=f"{f.stream}.{f.channel}",
-                )
-            channels = [n for n in schema.names if n != "t_s" and n not in _LABEL_NAMES]
-            if f.channel not in channels:
-                raise SpecError(
-                    f"{f.stream + '.' + f.channel!r} is not allowed: the {f.stream!r} stream "
-                    f"of machine {self.machine.name!r} has channels: {', '.join(channels)}",
-                    file=path,
-                    field=field,
-                    value=f"{f.stream}.{f.channel}",
-                )
+            schema = self.schemas[f.stream]
             unit = schema.field(f.channel).metadata.get(b"unit", b"").decode()
             end = None if f.end_s is None or f.end_s >= duration else f.end_s
             self.log.records.append(
@@ -218,6 +207,30 @@ class RunEngine:
                 )
             )
         return faults
+
+    def _check_target(self, index: int, target: str, path: str | None) -> None:
+        """A sensor fault's target must be a channel of one of the run's streams."""
+        stream, channel = target.split(".", 1)
+        field = f"faults[{index}].target"
+        schema = self.schemas.get(stream)
+        if schema is None:
+            raise SpecError(
+                f"{target!r} is not allowed: machine "
+                f"{self.machine.name!r} has no {stream!r} stream (it has no "
+                f"accelerometers); streams: {', '.join(self.schemas)}",
+                file=path,
+                field=field,
+                value=target,
+            )
+        channels = [n for n in schema.names if n != "t_s" and n not in _LABEL_NAMES]
+        if channel not in channels:
+            raise SpecError(
+                f"{target!r} is not allowed: the {stream!r} stream "
+                f"of machine {self.machine.name!r} has channels: {', '.join(channels)}",
+                file=path,
+                field=field,
+                value=target,
+            )
 
     def _apply_sensor_faults(
         self, stream: str, t_s: np.ndarray, cols: dict[str, np.ndarray]

@@ -16,6 +16,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from .triggers import fault_windows
+
 MACHINE_FAULT_KINDS = ("overload", "voltage_sag", "phase_loss")
 
 #: kind -> (severity unit, severity at which health reaches 0)
@@ -78,12 +80,17 @@ def combine(
     return out
 
 
-def overload_points(f: Mapping, t_end_s: float) -> list[tuple[float, float]]:
-    """Extra load (pu) of an overload fault as breakpoints: a step or ramp from the onset,
-    optionally cyclic, back to 0 at its end (or held to ``t_end_s``)."""
-    on = float(f["trigger"]["at_s"])
-    dur = f["trigger"].get("duration_s")
-    off = t_end_s if dur is None else min(t_end_s, on + float(dur))
+def overload_points(
+    f: Mapping, t_end_s: float, on: float | None = None, off: float | None = None
+) -> list[tuple[float, float]]:
+    """Extra load (pu) of an overload fault active over [on, off) as breakpoints: a step or
+    ramp from the onset, optionally cyclic, back to 0 at its end (or held to ``t_end_s``).
+    ``on`` and ``off`` default to the fault's ``at_s`` and ``at_s + duration_s``."""
+    if on is None:
+        on = float(f["trigger"]["at_s"])
+        dur = f["trigger"].get("duration_s")
+        off = None if dur is None else on + float(dur)
+    off = t_end_s if off is None else min(t_end_s, off)
     x = float(f["extra_load_pu"])
     ramp = float(f.get("ramp_s") or 0.0)
     period = f.get("period_s")
@@ -116,11 +123,11 @@ def overload_points(f: Mapping, t_end_s: float) -> list[tuple[float, float]]:
     return pts
 
 
-def sag_factor_points(f: Mapping, t_end_s: float) -> list[tuple[float, float]]:
-    """Factor on the supply voltage of a sag fault: 1, then 1 - depth_pu over its window."""
-    on = float(f["trigger"]["at_s"])
-    dur = f["trigger"].get("duration_s")
-    off = t_end_s if dur is None else min(t_end_s, on + float(dur))
+def sag_factor_points(
+    f: Mapping, t_end_s: float, on: float, off: float | None
+) -> list[tuple[float, float]]:
+    """Factor on the supply voltage of a sag fault: 1, then 1 - depth_pu over [on, off)."""
+    off = t_end_s if off is None else min(t_end_s, off)
     r = 1.0 - float(f["depth_pu"])
     return [(0.0, 1.0), (on, 1.0), (on, r), (off, r), (off, 1.0)]
 
@@ -151,44 +158,46 @@ class CompiledFaults:
 
 
 def compile_machine_faults(
-    faults: Sequence[Mapping], t_end_s: float, act_open_phase: int, act_restore_phase: int
+    faults: Sequence[Mapping],
+    t_end_s: float,
+    act_open_phase: int,
+    act_restore_phase: int,
+    seed: int = 0,
 ) -> CompiledFaults:
-    """Profiles and triggers of the machine faults among a scenario's ``faults``."""
+    """Profiles and triggers of the machine faults among a scenario's ``faults``; random and
+    intermittent triggers are resolved into windows from ``seed``."""
     out = CompiledFaults()
     phases = {"a": 0, "b": 1, "c": 2}
     for i, f in enumerate(faults):
         kind = f["kind"]
         if kind not in MACHINE_FAULT_KINDS:
             continue
-        on = float(f["trigger"]["at_s"])
-        dur = f["trigger"].get("duration_s")
-        off = None if dur is None or on + float(dur) >= t_end_s else on + float(dur)
         unit = SEVERITY[kind][0]
-        if kind == "phase_loss":
-            arg = phases[f["target"].split(".")[1]]
-            out.triggers.append(FaultTrigger(i, "onset", on, act_open_phase, arg))
+        label = f.get("label", "")
+        severity_pts: list[tuple[float, float]] = [(0.0, 0.0)]
+        for on, off in fault_windows(f["trigger"], t_end_s, seed, i):
+            if kind == "phase_loss":
+                arg = phases[f["target"].split(".")[1]]
+                out.triggers.append(FaultTrigger(i, "onset", on, act_open_phase, arg))
+                if off is not None:
+                    out.triggers.append(FaultTrigger(i, "end", off, act_restore_phase, arg))
+                continue
+            if kind == "overload":
+                pts = overload_points(f, t_end_s, on, off)
+                out.load_extra = combine(out.load_extra, pts, lambda u, v: u + v)
+                severity_pts = combine(severity_pts, pts, lambda u, v: u + v)
+            else:  # voltage_sag
+                pts = sag_factor_points(f, t_end_s, on, off)
+                out.voltage_factor = combine(out.voltage_factor, pts, lambda u, v: u * v)
+            out.triggers.append(FaultTrigger(i, "onset", on, 0, 0))
             if off is not None:
-                out.triggers.append(FaultTrigger(i, "end", off, act_restore_phase, arg))
-            out.info[i] = (kind, f["target"], 1.0, unit, None, f.get("label", ""))
-            continue
-        if kind == "overload":
-            pts = overload_points(f, t_end_s)
-            out.load_extra = combine(out.load_extra, pts, lambda u, v: u + v)
-            out.info[i] = (
-                kind,
-                f["target"],
-                float(f["extra_load_pu"]),
-                unit,
-                pts,
-                f.get("label", ""),
-            )
-        else:  # voltage_sag
-            pts = sag_factor_points(f, t_end_s)
-            out.voltage_factor = combine(out.voltage_factor, pts, lambda u, v: u * v)
-            out.info[i] = (kind, f["target"], float(f["depth_pu"]), unit, None, f.get("label", ""))
-        out.triggers.append(FaultTrigger(i, "onset", on, 0, 0))
-        if off is not None:
-            out.triggers.append(FaultTrigger(i, "end", off, 0, 0))
+                out.triggers.append(FaultTrigger(i, "end", off, 0, 0))
+        if kind == "phase_loss":
+            out.info[i] = (kind, f["target"], 1.0, unit, None, label)
+        elif kind == "overload":
+            out.info[i] = (kind, f["target"], float(f["extra_load_pu"]), unit, severity_pts, label)
+        else:
+            out.info[i] = (kind, f["target"], float(f["depth_pu"]), unit, None, label)
     return out
 
 

@@ -21,12 +21,14 @@ fault's index in the scenario.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
 from ..rng import component_rng
+from .triggers import fault_windows
 
 #: kind -> (parameter name, how its unit derives from the channel unit: "u", "u/s" or "1")
 SENSOR_FAULT_KINDS: dict[str, tuple[str | None, str | None]] = {
@@ -72,6 +74,8 @@ class SensorFault:
         The run's seed (a noise burst draws from its own generator under it).
     label:
         Free text from the scenario, carried into the event's ``source``.
+    window:
+        Which active window of the fault this is (0, 1, ... for an intermittent fault).
     """
 
     index: int
@@ -83,12 +87,15 @@ class SensorFault:
     value: float | None
     seed: int
     label: str = ""
+    window: int = 0
 
     def __post_init__(self) -> None:
         self._held: float | None = None
         self._last: float = float("nan")
         self._rng = (
-            component_rng(self.seed, f"fault.{self.index}")
+            component_rng(
+                self.seed, f"fault.{self.index}" + (f".{self.window}" * (self.window > 0))
+            )
             if self.kind == "sensor_noise_burst"
             else None
         )
@@ -135,29 +142,23 @@ class SensorFault:
         raise ValueError(f"unknown sensor fault kind {k!r}")
 
 
-def sensor_faults_from_spec(faults: Sequence[Mapping], seed: int) -> list[SensorFault]:
-    """The sensor faults among a validated scenario's ``faults`` list."""
+def sensor_faults_from_spec(
+    faults: Sequence[Mapping], seed: int, t_end_s: float = math.inf
+) -> list[SensorFault]:
+    """The sensor faults among a validated scenario's ``faults`` list, one per active window
+    (random and intermittent triggers resolved from ``seed``) within ``t_end_s`` seconds."""
     out = []
     for i, f in enumerate(faults):
         if f["kind"] not in SENSOR_FAULT_KINDS:
             continue
         stream, channel = f["target"].split(".", 1)
-        trig = f["trigger"]
-        onset = float(trig["at_s"])
-        dur = trig.get("duration_s")
         param = SENSOR_FAULT_KINDS[f["kind"]][0]
         value = None if param is None else float(f[param])
-        out.append(
-            SensorFault(
-                i,
-                f["kind"],
-                stream,
-                channel,
-                onset,
-                None if dur is None else onset + float(dur),
-                value,
-                seed,
-                str(f.get("label", "")),
-            )
-        )
+        for w, (onset, end) in enumerate(fault_windows(f["trigger"], t_end_s, seed, i)):
+            out.append(
+                SensorFault(
+                    i, f["kind"], stream, channel, onset, end, value, seed,
+                    str(f.get("label", "")), w,
+                )
+            )  # fmt: skip
     return out

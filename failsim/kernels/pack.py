@@ -262,6 +262,7 @@ def pack(
         float(scenario["duration_s"]),
         L.ACT_OPEN_PHASE,
         L.ACT_RESTORE_PHASE,
+        int(scenario["seed"]),
     )
     v_pu = float(sc_supply["voltage_pu"])
     prof_lists = [

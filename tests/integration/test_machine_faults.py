@@ -19,9 +19,11 @@ from .test_supply_modes import FROZEN, V_PH, _machine, _sequence_currents, z_pha
 PUMP = "im_7p5kw_pump_rated"
 
 
-def _pump(faults, duration_s=4.0, options=None, **over):
+def _pump(faults, duration_s=4.0, options=None, seed=None, **over):
     overrides = {"faults": faults, "operation.stop_at_s": None, **over}
-    return failsim.simulate(PUMP, duration_s=duration_s, overrides=overrides, options=options)
+    return failsim.simulate(
+        PUMP, duration_s=duration_s, seed=seed, overrides=overrides, options=options
+    )
 
 
 @pytest.fixture(scope="module")
@@ -222,3 +224,43 @@ def test_combined_profiles_are_the_pointwise_sum():
     np.testing.assert_allclose(
         profile_value(c, t), profile_value(a, t) + profile_value(b, t), atol=1e-12
     )
+
+
+def test_intermittent_and_random_faults_are_labelled_window_by_window():
+    faults = [
+        {"kind": "phase_loss", "target": "supply.a",
+         "trigger": {"at_s": 0.5, "intermittent": {"on_s": 0.2, "off_s": 0.3}}},
+        {"kind": "sensor_dropout", "target": "process.speed_rpm",
+         "trigger": {"at_s": 0.2, "duration_s": 1.0, "intermittent": {"on_s": 0.3, "off_s": 0.2}}},
+        {"kind": "voltage_sag", "target": "supply", "depth_pu": 0.2,
+         "trigger": {"at_s": 0.0, "duration_s": 0.2, "random": {"scale_s": 1.0}}},
+        {"kind": "overload", "target": "load", "extra_load_pu": 0.2,
+         "trigger": {"at_s": 0.0, "random": {"scale_s": 1e9}}},
+    ]  # fmt: skip
+    res = _pump(faults, duration_s=1.6, seed=5)
+    ev = res.to_pandas("events")
+    loss = ev[ev.kind == "phase_loss"]
+    assert list(loss.t_s) == [0.5, 1.0, 1.5]
+    assert list(loss.end_s.iloc[:2]) == [0.7, 1.2] and np.isnan(loss.end_s.iloc[2])
+    assert list(ev[ev.kind == "phase_opened"].t_s) == [0.5, 1.0, 1.5]
+    assert list(ev[ev.kind == "phase_restored"].t_s) == [0.7, 1.2]
+    drop = ev[ev.kind == "sensor_dropout"]
+    assert list(zip(drop.t_s, drop.end_s, strict=True)) == [(0.2, 0.5), (0.7, 1.0)]
+    sag = ev[ev.kind == "voltage_sag"]
+    assert len(sag) == 1 and 0.0 < sag.t_s.iloc[0] < 1.6
+    assert (ev.kind == "overload").sum() == 0  # its random onset falls after the run
+
+    proc = res.to_pandas("process")
+    t = proc.t_s.to_numpy()
+    in_loss = ((t >= 0.5) & (t < 0.7)) | ((t >= 1.0) & (t < 1.2)) | (t >= 1.5)
+    np.testing.assert_array_equal(proc.fault_mask.to_numpy() & 1, in_loss.astype(int))
+    in_drop = ((t >= 0.2) & (t < 0.5)) | ((t >= 0.7) & (t < 1.0))
+    np.testing.assert_array_equal(proc.sensor_fault_mask.to_numpy() == 2, in_drop)
+    np.testing.assert_array_equal(np.isnan(proc.speed_rpm.to_numpy()), in_drop)
+
+    # the same seed gives the same random onset; another seed another one
+    again = _pump(faults, duration_s=1.6, seed=5).to_pandas("events")
+    assert again[again.kind == "voltage_sag"].t_s.iloc[0] == sag.t_s.iloc[0]
+    other = _pump(faults, duration_s=1.6, seed=6).to_pandas("events")
+    other_sag = other[other.kind == "voltage_sag"]
+    assert other_sag.empty or other_sag.t_s.iloc[0] != sag.t_s.iloc[0]

@@ -48,6 +48,9 @@ NO_DEFAULT = {
     ("faults", "[]", "period_s"),
     ("faults", "[]", "duty"),
     ("faults", "[]", "depth_pu"),
+    # a trigger is plain unless it says random or intermittent
+    ("faults", "[]", "trigger", "random"),
+    ("faults", "[]", "trigger", "intermittent"),
     # required only for one motor type (if/then in the schema)
     ("motor", "rated", "line_voltage_v"),
     ("motor", "rated", "frequency_hz"),
