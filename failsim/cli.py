@@ -53,6 +53,11 @@ def main() -> None:
     help="Override the duration, s (> 0).",
 )
 @click.option("--chunk", "chunk_s", type=float, default=None, help="Chunk length, s.")
+@click.option(
+    "--paired",
+    is_flag=True,
+    help="Also write the same run without its faults (same seed), aligned sample for sample.",
+)
 @click.option("--quiet", is_flag=True, help="Print nothing on success.")
 @_friendly
 def run_cmd(
@@ -61,6 +66,7 @@ def run_cmd(
     seed: int | None,
     duration_s: float | None,
     chunk_s: float | None,
+    paired: bool,
     quiet: bool,
 ) -> None:
     """Simulate SCENARIO (a bundled name or a YAML path) and write it to --out."""
@@ -79,6 +85,7 @@ def run_cmd(
         duration_s=duration_s,
         options=SolverOptions(chunk_s=chunk_s),
         progress=not quiet and sys.stderr.isatty(),
+        paired=paired,
     )
     wall = time.perf_counter() - t0
     if quiet:
@@ -89,12 +96,14 @@ def run_cmd(
     click.echo(
         f"run {record['run_id']}: {record['duration_s']:g} s of {record['scenario']} "
         f"on {record['machine']} (seed {record['seed']}) in {wall:.2f} s wall "
-        f"({record['duration_s'] / wall:.3g}x real time)"
+        + ("with its healthy twin" if paired else f"({record['duration_s'] / wall:.3g}x real time)")
     )
     for name, info in sizes.items():
         click.echo(f"  {name:<8} {info['rows']:>10} rows {info['bytes'] / 1e6:>9.3f} MB")
     if record["ended_early"]:
         click.echo(f"  ended early: {record['end_reason']} at {record['end_t_s']:.3f} s")
+    if record["paired_run_id"]:
+        click.echo(f"  healthy twin (same seed, no faults): {record['paired_run_id']}")
     click.echo(f"  written to {Path(out_dir)}")
 
 

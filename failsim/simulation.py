@@ -374,6 +374,8 @@ class RunEngine:
             "streams_json": None,
             "total_bytes": None,
             "error": error,
+            "paired_run_id": None,
+            "pair_role": None,
         }
 
 
@@ -466,18 +468,52 @@ def run(
     overrides: Mapping[str, object] | None = None,
     options: SolverOptions | None = None,
     progress: bool = False,
+    paired: bool = False,
 ) -> dict:
     """Simulate a scenario and write it to ``out_dir`` chunk by chunk.
 
     Files are written under temporary names and renamed when complete; an error or an
     interruption removes everything this run wrote. ``runs.parquet`` is updated last.
 
+    With ``paired``, the same scenario without its ``faults`` (same seed, same operation,
+    so the same sensor noise, sample for sample) is written beside it as its healthy twin;
+    ``runs.parquet`` links the two by ``paired_run_id`` and ``pair_role``.
+
     Returns
     -------
     dict
-        The run's row of ``runs.parquet``.
+        The run's row of ``runs.parquet`` (of the faulty run when paired).
     """
     spec = _resolve(scenario, seed, duration_s, overrides)
+    if not paired:
+        return _run_one(spec, out_dir, options, progress, {})
+    if not spec.data["faults"]:
+        raise SpecError(
+            "a paired run needs faults: the scenario has none, so its healthy twin would be "
+            "the same run; declare faults or run it without --paired",
+            file=str(spec.path) if spec.path is not None else None,
+            field="faults",
+            value=[],
+        )
+    twin = _resolve(spec, None, None, {"faults": []})
+    faulty_id, twin_id = make_run_id(spec), make_run_id(twin)
+    record = _run_one(
+        spec, out_dir, options, progress, {"paired_run_id": twin_id, "pair_role": "faulty"}
+    )
+    _run_one(
+        twin, out_dir, options, progress, {"paired_run_id": faulty_id, "pair_role": "healthy_twin"}
+    )
+    return record
+
+
+def _run_one(
+    spec: ScenarioSpec,
+    out_dir: str | Path,
+    options: SolverOptions | None,
+    progress: bool,
+    pairing: dict,
+) -> dict:
+    """Write one run (see :func:`run`); ``pairing`` fills the pair columns of its record."""
     engine = RunEngine(spec, options)
     out = Path(out_dir)
     created_out = not out.exists()
@@ -514,6 +550,7 @@ def run(
             written.append(path)
             sizes[name] = {"rows": table.num_rows, "bytes": nbytes}
         record = engine.record()
+        record.update(pairing)
         record["streams_json"] = json.dumps(sizes, sort_keys=True)
         record["total_bytes"] = int(sum(v["bytes"] for v in sizes.values()))
         update_runs(out, [record])

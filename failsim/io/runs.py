@@ -44,6 +44,16 @@ RUNS_SCHEMA = pa.schema(
         pa.field("streams_json", pa.string(), metadata={"description": "rows, bytes, rate"}),
         pa.field("total_bytes", pa.int64(), metadata={"unit": "B"}),
         pa.field("error", pa.string()),
+        pa.field(
+            "paired_run_id",
+            pa.string(),
+            metadata={"description": "run_id of the other run of a faulty / healthy pair"},
+        ),
+        pa.field(
+            "pair_role",
+            pa.string(),
+            metadata={"description": "faulty or healthy_twin in a pair; null otherwise"},
+        ),
     ]
 )
 
@@ -53,7 +63,11 @@ def update_runs(out_dir: Path, records: list[dict]) -> Path:
     path = runs_path(out_dir)
     new = pa.Table.from_pylist(records, schema=RUNS_SCHEMA)
     if path.exists():
-        old = pq.read_table(path).cast(RUNS_SCHEMA)
+        old = pq.read_table(path)
+        for f in RUNS_SCHEMA:  # an index written before a column existed
+            if f.name not in old.column_names:
+                old = old.append_column(f, pa.nulls(old.num_rows, f.type))
+        old = old.select(RUNS_SCHEMA.names).cast(RUNS_SCHEMA)
         keep = [r for r in old.to_pylist() if r["run_id"] not in {x["run_id"] for x in records}]
         new = pa.concat_tables([pa.Table.from_pylist(keep, schema=RUNS_SCHEMA), new])
     new = new.sort_by("run_id").replace_schema_metadata(file_metadata(table="runs"))

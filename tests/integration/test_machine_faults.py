@@ -264,3 +264,43 @@ def test_intermittent_and_random_faults_are_labelled_window_by_window():
     other = _pump(faults, duration_s=1.6, seed=6).to_pandas("events")
     other_sag = other[other.kind == "voltage_sag"]
     assert other_sag.empty or other_sag.t_s.iloc[0] != sag.t_s.iloc[0]
+
+
+def test_paired_run_writes_an_aligned_healthy_twin(tmp_path):
+    import pandas as pd
+    from click.testing import CliRunner
+
+    from failsim.cli import main
+
+    out = tmp_path / "out"
+    res = CliRunner().invoke(
+        main, ["run", "im_7p5kw_pump_voltage_sag", "--out", str(out), "--paired", "--quiet"]
+    )
+    assert res.exit_code == 0, res.output
+    runs = pd.read_parquet(out / "runs.parquet").set_index("pair_role")
+    faulty, twin = runs.loc["faulty"], runs.loc["healthy_twin"]
+    assert (faulty.paired_run_id, twin.paired_run_id) == (twin.run_id, faulty.run_id)
+    assert (faulty.fault_kinds, twin.fault_kinds) == ("voltage_sag", "")
+    assert faulty.seed == twin.seed
+    for stream in ("current", "process", "vibration"):
+        df = pd.read_parquet(out / stream)
+        a = df[df.run_id == faulty.run_id].reset_index(drop=True)
+        b = df[df.run_id == twin.run_id].reset_index(drop=True)
+        np.testing.assert_array_equal(a.t_s, b.t_s)  # aligned sample for sample
+        assert not b.is_anomaly.any() and a.is_anomaly.any()
+        before = a.t_s < 4.0  # the sag starts at 4 s: until then the runs are one run
+        channels = [c for c in a.columns if c.endswith(("_a", "_v", "_rpm", "_c", "_m_s2"))]
+        pd.testing.assert_frame_equal(a.loc[before, channels], b.loc[before, channels])
+        assert not a.loc[~before, channels].equals(b.loc[~before, channels])
+
+
+def test_paired_run_of_a_healthy_scenario_is_refused(tmp_path):
+    from click.testing import CliRunner
+
+    from failsim.cli import main
+
+    out = tmp_path / "out"
+    res = CliRunner().invoke(main, ["run", PUMP, "--out", str(out), "--paired"])
+    assert res.exit_code == 2
+    assert "faults" in res.output and "Traceback" not in res.output
+    assert not out.exists()
