@@ -119,6 +119,10 @@ def validate_cmd(files: tuple[str, ...]) -> None:
     for f in files:
         try:
             spec = validate_file(f)
+            if hasattr(spec, "machine"):
+                from .simulation import RunEngine
+
+                RunEngine(spec)  # the checks that need the run's streams (fault targets)
         except SpecError as exc:
             failed += 1
             click.echo(f"failsim: error: {exc}", err=True)

@@ -227,3 +227,14 @@ def test_list_faults_names_every_kind_with_its_unit():
     for k in FAULT_KINDS:
         assert k.kind in result.output
     assert "rate_per_s [u/s]" in result.output
+
+
+def test_validate_checks_the_target_channel(tmp_path):
+    scen = tmp_path / "bad.yaml"
+    scen.write_text(
+        "name: bad\nmachine: im_7p5kw_pump\nduration_s: 1.0\nfaults:\n"
+        "  - {kind: sensor_bias, target: process.temp_windng_c, trigger: {at_s: 0.5}, offset: 1}\n"
+    )
+    result = CliRunner().invoke(main, ["validate", str(scen)])
+    assert result.exit_code == 2
+    assert "faults[0].target" in result.output and "temp_winding_c" in result.output
