@@ -28,17 +28,13 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..rng import component_rng
+from .catalogue import FAULT_KINDS
 from .triggers import fault_windows
 
-#: kind -> (parameter name, how its unit derives from the channel unit: "u", "u/s" or "1")
+#: kind -> (parameter name, how its unit derives from the channel unit: "u", "u/s" or "1"),
+#: from the fault catalogue
 SENSOR_FAULT_KINDS: dict[str, tuple[str | None, str | None]] = {
-    "sensor_bias": ("offset", "u"),
-    "sensor_drift": ("rate_per_s", "u/s"),
-    "sensor_gain": ("gain", "1"),
-    "sensor_stuck": (None, None),
-    "sensor_dropout": (None, None),
-    "sensor_clipping": ("limit", "u"),
-    "sensor_noise_burst": ("noise_rms", "u"),
+    k.kind: (k.parameter, k.unit) for k in FAULT_KINDS if k.category == "sensor"
 }
 
 

@@ -117,6 +117,30 @@ def decimation_filter(factor: int, attenuation_db: float = 100.0) -> np.ndarray:
 
 
 @njit(**NUMBA_OPTIONS)
+def symmetric_fir_at(h, buf, j):
+    """sum_i h_i buf[j - i] for a symmetric odd-length ``h``: pairs of inputs share a
+    coefficient, and four partial sums in a fixed order keep the result reproducible while
+    the CPU overlaps them."""
+    nh = h.shape[0] - 1
+    half = nh // 2
+    a0 = 0.0
+    a1 = 0.0
+    a2 = 0.0
+    a3 = 0.0
+    i = 0
+    while i + 3 < half:
+        a0 += h[i] * (buf[j - i] + buf[j - nh + i])
+        a1 += h[i + 1] * (buf[j - i - 1] + buf[j - nh + i + 1])
+        a2 += h[i + 2] * (buf[j - i - 2] + buf[j - nh + i + 2])
+        a3 += h[i + 3] * (buf[j - i - 3] + buf[j - nh + i + 3])
+        i += 4
+    while i < half:
+        a0 += h[i] * (buf[j - i] + buf[j - nh + i])
+        i += 1
+    return (a0 + a1) + (a2 + a3) + h[half] * buf[j - half]
+
+
+@njit(**NUMBA_OPTIONS)
 def decimate_run(h, x, history, factor, phase):
     """Polyphase FIR decimation: y_k = sum_i h_i x[j - i] for the input indices j with
     (j - phase) % factor == 0, where x continues ``history`` (the previous len(h) - 1
@@ -128,7 +152,6 @@ def decimate_run(h, x, history, factor, phase):
     """
     nt = h.shape[0]
     nh = nt - 1
-    half = nh // 2
     n = x.shape[0]
     buf = np.empty(nh + n)
     buf[:nh] = history
@@ -139,20 +162,6 @@ def decimate_run(h, x, history, factor, phase):
     y = np.empty(count)
     for k in range(count):
         j = nh + phase + k * factor
-        a0 = 0.0
-        a1 = 0.0
-        a2 = 0.0
-        a3 = 0.0
-        i = 0
-        while i + 3 < half:
-            a0 += h[i] * (buf[j - i] + buf[j - nh + i])
-            a1 += h[i + 1] * (buf[j - i - 1] + buf[j - nh + i + 1])
-            a2 += h[i + 2] * (buf[j - i - 2] + buf[j - nh + i + 2])
-            a3 += h[i + 3] * (buf[j - i - 3] + buf[j - nh + i + 3])
-            i += 4
-        while i < half:
-            a0 += h[i] * (buf[j - i] + buf[j - nh + i])
-            i += 1
-        y[k] = (a0 + a1) + (a2 + a3) + h[half] * buf[j - half]
+        y[k] = symmetric_fir_at(h, buf, j)
     history[:] = buf[n:]
     return y

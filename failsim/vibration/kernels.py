@@ -10,6 +10,7 @@ import numpy as np
 from numba import njit
 
 from ..config import NUMBA_OPTIONS
+from .filters import symmetric_fir_at
 
 
 @njit(**NUMBA_OPTIONS)
@@ -98,7 +99,6 @@ def sensor_run(
     n = accel.shape[0]
     nt = h.shape[0]
     nh = nt - 1
-    half = nh // 2
     buf = np.empty(nh + n)
     buf[:nh] = history
     m0, m1 = mount_state[0], mount_state[1]
@@ -120,21 +120,7 @@ def sensor_run(
     out = np.empty(count, dtype=np.float32)
     for k in range(count):
         j = nh + phase + k * factor
-        a0 = 0.0
-        a1 = 0.0
-        a2 = 0.0
-        a3 = 0.0
-        i = 0
-        while i + 3 < half:
-            a0 += h[i] * (buf[j - i] + buf[j - nh + i])
-            a1 += h[i + 1] * (buf[j - i - 1] + buf[j - nh + i + 1])
-            a2 += h[i + 2] * (buf[j - i - 2] + buf[j - nh + i + 2])
-            a3 += h[i + 3] * (buf[j - i - 3] + buf[j - nh + i + 3])
-            i += 4
-        while i < half:
-            a0 += h[i] * (buf[j - i] + buf[j - nh + i])
-            i += 1
-        v = (a0 + a1) + (a2 + a3) + h[half] * buf[j - half]
+        v = symmetric_fir_at(h, buf, j)
         if v > full_scale - step:
             v = full_scale - step
         elif v < -full_scale:
