@@ -22,9 +22,11 @@ from .components.machine import Machine
 from .errors import OutputError, SimulationDivergedError, SpecError
 from .faults.event_log import EventLog, EventRecord
 from .faults.labels import label_columns, labels_table
+from .faults.machine_faults import STOP_FAULT_KINDS
 from .faults.sensor_faults import (
     SENSOR_FAULT_KINDS,
     SensorFault,
+    loosen_mounts,
     sensor_faults_from_spec,
     severity_unit,
 )
@@ -177,6 +179,8 @@ class RunEngine:
             )
         self.streams = tuple(self.schemas)
         self.sensor_faults = self._sensor_faults()
+        if self.vibration is not None:
+            loosen_mounts(self.vibration, self.sensor_faults)
         self.common_metadata = common
         self.process_t: list[np.ndarray] = []
 
@@ -354,7 +358,15 @@ class RunEngine:
 
     def record(self, status: str = "completed", error: str | None = None) -> dict:
         """The run's row of ``runs.parquet`` (sizes filled in by the writer)."""
-        trip = self.log.first("relay_trip") or self.log.first("drive_trip")
+        # the machine stopped producing: a trip, an emergency or controlled stop, a lock-up
+        ends = [
+            r
+            for r in self.log.records
+            if r.kind in ("relay_trip", "drive_trip")
+            or (r.category == "fault" and r.kind in STOP_FAULT_KINDS)
+            or (r.category == "state" and r.kind == "stalled")
+        ]
+        trip = min(ends, key=lambda r: r.t_s) if ends else None
         faults = sorted({r.kind for r in self.log.records if r.category == "fault"})
         return {
             "run_id": self.run_id,

@@ -117,3 +117,20 @@ class Bearing:
         return bearing_friction_torque_n_m(
             self.friction_coefficient, self.radial_load_n, self.bore_diameter_m
         )
+
+
+@dataclass(frozen=True)
+class Brake:
+    """Spring-applied (fail-safe) brake on the motor shaft.
+
+    Released while the motor is powered; its springs engage it ``engage_delay_s`` after the
+    power is removed (contactor opens, drive gates block), with the dynamic torque
+    ``torque_n_m`` opposing the motor's rotation.
+    """
+
+    torque_n_m: float
+    engage_delay_s: float = 0.05
+
+    @classmethod
+    def from_dict(cls, d: dict) -> Brake:
+        return cls(float(d["torque_n_m"]), float(d.get("engage_delay_s", 0.05)))

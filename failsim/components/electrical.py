@@ -68,6 +68,7 @@ class InductionMotor:
     iron_loss_eddy_fraction: float
     windage_loss_w: float
     viscous_friction_n_m_s_rad: float
+    rotor_bars: int | None = None
 
     @classmethod
     def from_dict(cls, d: dict) -> InductionMotor:
@@ -87,6 +88,7 @@ class InductionMotor:
             iron_loss_eddy_fraction=float(d["iron_loss_eddy_fraction"]),
             windage_loss_w=float(d["windage_loss_w"]),
             viscous_friction_n_m_s_rad=float(d["viscous_friction_n_m_s_rad"]),
+            rotor_bars=None if d.get("rotor_bars") is None else int(d["rotor_bars"]),
         )
 
     @property

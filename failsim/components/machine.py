@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from .conveyor import BeltConveyor
 from .drive import VariableFrequencyDrive
-from .drivetrain import Bearing, Load, Shaft
+from .drivetrain import Bearing, Brake, Load, Shaft
 from .electrical import DCDrive, DCMotor, InductionMotor, MainsSupply
 from .gearbox import Gearbox
 from .protection import OverloadRelay
@@ -38,6 +38,7 @@ class Machine:
     gearbox: Gearbox | None = None
     conveyor: BeltConveyor | None = None
     dc_drive: DCDrive | None = None
+    brake: Brake | None = None
 
     @classmethod
     def from_spec(cls, spec: MachineSpec) -> Machine:
@@ -66,4 +67,5 @@ class Machine:
             gearbox=Gearbox.from_dict(d["gearbox"]) if d.get("gearbox") else None,
             conveyor=BeltConveyor.from_dict(d["conveyor"]) if d.get("conveyor") else None,
             dc_drive=DCDrive.from_dict(d["dc_drive"]) if d.get("dc_drive") else None,
+            brake=Brake.from_dict(d["brake"]) if d.get("brake") else None,
         )

@@ -15,7 +15,8 @@ class FaultKind:
     kind: name used in a scenario's ``faults[].kind``.
     category: ``machine`` (a physical cause) or ``sensor`` (changes one measured channel).
     parameter: the scenario key of its severity parameter, or None.
-    unit: unit of that parameter; ``u`` stands for the unit of the target channel.
+    unit: unit of that parameter; ``u`` stands for the unit of the target channel, any other
+        value is the unit itself (``Hz``).
     summary: one line on what it does.
     doc: documentation page, relative to docs/.
     """
@@ -40,6 +41,30 @@ FAULT_KINDS: tuple[FaultKind, ...] = (
     FaultKind(
         "phase_loss", "machine", None, None,
         "one supply line open (single phasing)", "faults/machine-faults.md",
+    ),
+    FaultKind(
+        "voltage_unbalance", "machine", "unbalance_pct", "%",
+        "negative-sequence supply voltage (unbalanced mains)", "faults/machine-faults.md",
+    ),
+    FaultKind(
+        "broken_rotor_bars", "machine", "broken_bars", "bars",
+        "adjacent cage bars broken: rotor asymmetry, (1 +/- 2s) f sidebands",
+        "faults/machine-faults.md",
+    ),
+    FaultKind(
+        "seizure", "machine", "friction_torque_n_m", "N m",
+        "bearing or load friction runs away: stick-slip, lock-up, stall, trip",
+        "faults/machine-faults.md",
+    ),
+    FaultKind(
+        "emergency_stop", "machine", "category", "category",
+        "emergency stop of category 0 (power off, coast or brake) or 1 (SS1 ramp, then STO)",
+        "faults/stops.md",
+    ),
+    FaultKind(
+        "controlled_stop", "machine", None, None,
+        "stop category 2 (SS2): ramp to standstill and hold it with power on",
+        "faults/stops.md",
     ),
     FaultKind(
         "sensor_bias", "sensor", "offset", "u",
@@ -70,6 +95,11 @@ FAULT_KINDS: tuple[FaultKind, ...] = (
     FaultKind(
         "sensor_noise_burst", "sensor", "noise_rms", "u",
         "Gaussian noise added while active (EMI, a loose connector)",
+        "faults/sensor-faults.md",
+    ),
+    FaultKind(
+        "sensor_mount_loose", "sensor", "resonance_hz", "Hz",
+        "accelerometer mount works loose: its resonance drops to resonance_hz",
         "faults/sensor-faults.md",
     ),
 )  # fmt: skip

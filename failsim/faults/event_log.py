@@ -11,6 +11,12 @@ from ..kernels import layout as L
 from ..streams import EVENTS_SCHEMA
 
 _PHASE = ("a", "b", "c")
+#: parameters that faults change, by the name the events table gives them
+_PARAM_NAMES = {
+    L.P_UNBALANCE: "supply.voltage_unbalance",
+    L.P_UNBALANCE_ANGLE: "supply.unbalance_angle",
+    L.P_ROTOR_ASYM: "motor.rotor_asymmetry",
+}
 _DRIVE_MODES = {
     L.DRV_OFF: "off",
     L.DRV_RUN: "run",
@@ -37,6 +43,8 @@ class EventRecord:
     #: severity over time (breakpoints t_s, value) when it varies (a ramped or cyclic
     #: overload); ``value`` is then its peak
     severity_profile: list[tuple[float, float]] | None = None
+    #: severity at which health reaches 0, when it depends on the machine
+    health_threshold: float | None = None
 
 
 @dataclass
@@ -46,8 +54,8 @@ class EventLog:
     trigger_labels: list[str]
     #: trigger index -> (fault index, "onset" or "end") for the triggers of machine faults
     fault_triggers: dict[int, tuple[int, str]] = field(default_factory=dict)
-    #: fault index -> (kind, target, severity, unit, severity profile or None, label)
-    fault_info: dict[int, tuple] = field(default_factory=dict)
+    #: fault index -> FaultInfo (kind, target, severity, unit, profile, label, threshold)
+    fault_info: dict = field(default_factory=dict)
     records: list[EventRecord] = field(default_factory=list)
     state_times: list[float] = field(default_factory=list)
     state_codes: list[int] = field(default_factory=list)
@@ -90,8 +98,14 @@ class EventLog:
                 )
             elif code == L.EV_PARAM_SET:
                 self.records.append(
-                    EventRecord(t, "parameter_set", "operation", str(arg), float(value))
-                )
+                    EventRecord(
+                        t, "parameter_set", "operation", _PARAM_NAMES.get(arg, str(arg)),
+                        float(value),
+                    )
+                )  # fmt: skip
+            elif code == L.EV_BRAKE:
+                kind = "brake_engaged" if arg == 1 else "brake_released"
+                self.records.append(EventRecord(t, kind, "safety", "brake", float(value), "rad/s"))
             elif code == L.EV_DRIVE_MODE:
                 name = _DRIVE_MODES.get(arg, str(arg))
                 cat = "safety" if name in ("ss1", "ss2", "sto") else "operation"
@@ -120,15 +134,18 @@ class EventLog:
                 )
 
     def _fault_trigger(self, t: float, index: int, role: str) -> None:
-        kind, target, value, unit, profile, label = self.fault_info[index]
+        info = self.fault_info[index]
         if role == "onset":
             self.records.append(
                 EventRecord(
-                    t, kind, "fault", target, value, unit,
-                    f"scenario: {label}" if label else "scenario",
-                    fault_index=index, severity_profile=profile,
+                    t, info.kind, "fault", info.target, info.severity, info.unit,
+                    f"scenario: {info.label}" if info.label else "scenario",
+                    fault_index=index, severity_profile=info.profile,
+                    health_threshold=info.threshold,
                 )
             )  # fmt: skip
+            return
+        if role != "end":
             return
         for r in reversed(self.records):
             if r.fault_index == index and r.category == "fault":

@@ -85,7 +85,7 @@ def labels_table(t_s: np.ndarray, log: EventLog) -> pa.Table:
             severity = profile_value(r.severity_profile, sel)
         else:
             severity = np.full(sel.shape, float(r.value))
-        h = health(r.kind, severity)
+        h = health(r.kind, severity, r.health_threshold)
         rows["severity"].extend(severity.tolist())
         rows["severity_unit"].extend([r.value_unit] * sel.size)
         rows["health"].extend(h.tolist())

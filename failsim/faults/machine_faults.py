@@ -1,9 +1,10 @@
 """Machine faults compiled into the kernel's inputs: triggers and operating profiles.
 
 A machine fault is a physical cause inside the simulation: the kernel sees it as a switching
-action (a phase opening), a change of its supply-voltage profile (a sag) or extra load torque
-in its load profile (an overload). Its onset and end are trigger firings, so the labels follow
-the realised events of the run.
+action (a phase opening, a safety function, a parameter change such as a supply unbalance or a
+broken-bar rotor asymmetry), a change of its supply-voltage profile (a sag), extra load torque
+in its load profile (an overload) or a friction-torque profile on a shaft (a seizure). Its
+onset and end are trigger firings, so the labels follow the realised events of the run.
 
 Profiles are lists of breakpoints (t_s, value), linear between points; two points at the same
 time make a step.
@@ -11,27 +12,73 @@ time make a step.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
 
+from ..kernels import layout as L
 from .triggers import fault_windows
 
-MACHINE_FAULT_KINDS = ("overload", "voltage_sag", "phase_loss")
+MACHINE_FAULT_KINDS = (
+    "overload",
+    "voltage_sag",
+    "phase_loss",
+    "voltage_unbalance",
+    "broken_rotor_bars",
+    "seizure",
+    "emergency_stop",
+    "controlled_stop",
+)
+#: kinds the kernel carries out as switching actions: they accept condition triggers
+ACTION_FAULT_KINDS = (
+    "phase_loss",
+    "voltage_unbalance",
+    "broken_rotor_bars",
+    "emergency_stop",
+    "controlled_stop",
+)
+#: stops are latched: no duration, no intermittent switching
+STOP_FAULT_KINDS = ("emergency_stop", "controlled_stop")
 
-#: kind -> (severity unit, severity at which health reaches 0)
-SEVERITY: dict[str, tuple[str, float]] = {
+#: kind -> (severity unit, severity at which health reaches 0; None: from the machine)
+SEVERITY: dict[str, tuple[str, float | None]] = {
     "overload": ("pu", 1.0),  # 100 % extra load: twice the rated torque, no motor's duty
     "voltage_sag": ("pu", 0.9),  # IEEE 1159: below 0.1 pu remaining is an interruption
     "phase_loss": ("phases", 1.0),  # one open phase: the machine has lost a supply line
+    "voltage_unbalance": ("%", 5.0),  # NEMA MG-1: no operation above 5 % unbalance
+    "broken_rotor_bars": ("bars", None),  # N/6 bars: the rotor resistance has doubled
+    "seizure": ("N m", None),  # the motor's breakdown torque: the train locks up
+    "emergency_stop": ("category", 0.0),  # out of production from the onset
+    "controlled_stop": ("category", 0.0),
 }
 
 
-def health(kind: str, severity: np.ndarray) -> np.ndarray:
-    """Health 1 (new) .. 0 (failure threshold) of a fault of ``kind`` at ``severity``."""
-    threshold = SEVERITY[kind][1]
-    return np.clip(1.0 - np.asarray(severity, dtype=np.float64) / threshold, 0.0, 1.0)
+def health(kind: str, severity: np.ndarray, threshold: float | None = None) -> np.ndarray:
+    """Health 1 (new) .. 0 (failure threshold) of a fault of ``kind`` at ``severity``;
+    ``threshold`` overrides the kind's fixed threshold (machine-dependent kinds). A threshold
+    of 0 means health 0 from the onset (stops)."""
+    if threshold is None:
+        threshold = SEVERITY[kind][1]
+    sev = np.asarray(severity, dtype=np.float64)
+    if not threshold:
+        return np.zeros(sev.shape)
+    return np.clip(1.0 - sev / threshold, 0.0, 1.0)
+
+
+def rotor_asymmetry(broken_bars: int, rotor_bars: int) -> float:
+    """Relative extra rotor resistance on one rotor axis (the kernel's asymmetry) of a cage
+    with ``broken_bars`` adjacent broken bars out of ``rotor_bars``.
+
+    The equivalent resistance increase of the faulted rotor phase is
+    dR/R = 3 n / (N - 3 n) (Bellini et al. 2001); on the two-axis rotor (power-invariant
+    transformation) one phase's extra resistance appears as 2/3 of it on one axis, so
+    a = 2 n / (N - 3 n)."""
+    n, big_n = int(broken_bars), int(rotor_bars)
+    if not 0 < 3 * n < big_n:
+        raise ValueError(f"broken_bars = {n} must be between 1 and {(big_n - 1) // 3}")
+    return 2.0 * n / (big_n - 3.0 * n)
 
 
 def phase_of(h: np.ndarray) -> np.ndarray:
@@ -123,6 +170,38 @@ def overload_points(
     return pts
 
 
+def seizure_points(
+    f: Mapping, t_end_s: float, on: float, off: float | None
+) -> list[tuple[float, float]]:
+    """Friction torque (N m) of a seizure from its onset: an exponential runaway to
+    ``friction_torque_n_m`` over ``runaway_s`` (a step when 0), held to its end.
+
+    T(t) = T_f (e^{(t - t_on)/tau} - 1) / (e^{R/tau} - 1) on [t_on, t_on + R] with
+    tau = R/5 (slow creep, then the jump), sampled at 40 breakpoints."""
+    off = t_end_s if off is None else min(t_end_s, off)
+    torque = float(f["friction_torque_n_m"])
+    runaway = float(f.get("runaway_s") or 0.0)
+    pts = [(0.0, 0.0), (on, 0.0)]
+    if runaway <= 0.0:
+        pts.append((on, torque))
+    else:
+        tau = runaway / 5.0
+        scale = math.expm1(runaway / tau)
+        for k in range(1, 41):
+            tk = on + runaway * k / 40.0
+            if tk >= off:
+                break
+            pts.append((tk, torque * math.expm1((tk - on) / tau) / scale))
+    if off < t_end_s:
+        pts.append((off, pts[-1][1] if pts[-1][0] == off else _held(pts, off)))
+        pts.append((off, 0.0))
+    return pts
+
+
+def _held(pts: Sequence[tuple[float, float]], t: float) -> float:
+    return _limits(pts, t)[0]
+
+
 def sag_factor_points(
     f: Mapping, t_end_s: float, on: float, off: float | None
 ) -> list[tuple[float, float]]:
@@ -137,13 +216,40 @@ def sag_factor_points(
 
 @dataclass
 class FaultTrigger:
-    """One trigger the kernel fires for a fault: its onset or its end."""
+    """One trigger the kernel fires for a fault: its onset or its end, at a time or (``when``,
+    the scenario's condition mapping) when a simulated quantity crosses a threshold."""
 
     fault_index: int
     role: str  # "onset" or "end"
     at_s: float
     action: int
     arg: int
+    value: float = 0.0
+    when: Mapping | None = None
+
+
+@dataclass
+class FaultInfo:
+    """What the labels need of one fault."""
+
+    kind: str
+    target: str
+    severity: float  # in ``unit``
+    unit: str
+    profile: list[tuple[float, float]] | None  # severity over time, or None if constant
+    label: str
+    threshold: float | None = None  # severity at health 0, if machine-dependent
+
+
+@dataclass
+class Seizure:
+    """Where the seizure friction acts: shaft (layout SHAFT_*), Stribeck parameters, and the
+    bearing slot that takes the heat (-1: none)."""
+
+    shaft: int
+    static_ratio: float
+    stribeck_speed_rad_s: float
+    bearing_slot: int
 
 
 @dataclass
@@ -152,16 +258,36 @@ class CompiledFaults:
 
     load_extra: list[tuple[float, float]] = field(default_factory=lambda: [(0.0, 0.0)])
     voltage_factor: list[tuple[float, float]] = field(default_factory=lambda: [(0.0, 1.0)])
+    friction: list[tuple[float, float]] = field(default_factory=lambda: [(0.0, 0.0)])
+    seizure: Seizure | None = None
     triggers: list[FaultTrigger] = field(default_factory=list)
-    #: fault index -> (kind, target, severity value, unit, severity profile or None, label)
-    info: dict[int, tuple] = field(default_factory=dict)
+    info: dict[int, FaultInfo] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class MachineContext:
+    """Facts of the machine that some faults need."""
+
+    supply_kind: int  # layout SUPPLY_*
+    bearing_names: tuple[str, ...] = ()
+    rotor_bars: int | None = None
+    breakdown_torque_n_m: float = math.inf  # largest torque the motor can deliver
+    base_unbalance: float = 0.0  # scenario's negative/positive sequence ratio
+    base_unbalance_angle_rad: float = 0.0
+
+
+def _stop_action(kind: str, category: int, supply_kind: int) -> int:
+    if kind == "controlled_stop":
+        return L.ACT_SS2
+    if category == 1:
+        return L.ACT_SS1
+    return L.ACT_OPEN_CONTACTOR if supply_kind == L.SUPPLY_MAINS else L.ACT_STO
 
 
 def compile_machine_faults(
     faults: Sequence[Mapping],
     t_end_s: float,
-    act_open_phase: int,
-    act_restore_phase: int,
+    machine: MachineContext,
     seed: int = 0,
 ) -> CompiledFaults:
     """Profiles and triggers of the machine faults among a scenario's ``faults``; random and
@@ -174,30 +300,82 @@ def compile_machine_faults(
             continue
         unit = SEVERITY[kind][0]
         label = f.get("label", "")
+        trig = f["trigger"]
+        when = trig.get("when")
         severity_pts: list[tuple[float, float]] = [(0.0, 0.0)]
-        for on, off in fault_windows(f["trigger"], t_end_s, seed, i):
-            if kind == "phase_loss":
-                arg = phases[f["target"].split(".")[1]]
-                out.triggers.append(FaultTrigger(i, "onset", on, act_open_phase, arg))
-                if off is not None:
-                    out.triggers.append(FaultTrigger(i, "end", off, act_restore_phase, arg))
-                continue
+        threshold: float | None = None
+        severity = 1.0
+        # switching actions: (action, arg, value) at the onset and at the end
+        onset: list[tuple[int, int, float]] = []
+        ending: list[tuple[int, int, float]] = []
+        if kind == "phase_loss":
+            arg = phases[f["target"].split(".")[1]]
+            onset, ending = [(L.ACT_OPEN_PHASE, arg, 0.0)], [(L.ACT_RESTORE_PHASE, arg, 0.0)]
+        elif kind == "voltage_unbalance":
+            severity = float(f["unbalance_pct"])
+            angle = math.radians(float(f.get("angle_deg", 0.0)))
+            onset = [
+                (L.ACT_SET_PARAM, L.P_UNBALANCE_ANGLE, angle),
+                (L.ACT_SET_PARAM, L.P_UNBALANCE, severity / 100.0),
+            ]
+            ending = [
+                (L.ACT_SET_PARAM, L.P_UNBALANCE_ANGLE, machine.base_unbalance_angle_rad),
+                (L.ACT_SET_PARAM, L.P_UNBALANCE, machine.base_unbalance),
+            ]
+        elif kind == "broken_rotor_bars":
+            n = int(f["broken_bars"])
+            big_n = int(machine.rotor_bars or 0)
+            severity, threshold = float(n), big_n / 6.0
+            onset = [(L.ACT_SET_PARAM, L.P_ROTOR_ASYM, rotor_asymmetry(n, big_n))]
+            ending = [(L.ACT_SET_PARAM, L.P_ROTOR_ASYM, 0.0)]
+        elif kind in STOP_FAULT_KINDS:
+            severity = 2.0 if kind == "controlled_stop" else float(f["category"])
+            onset = [(_stop_action(kind, int(severity), machine.supply_kind), 0, 0.0)]
+        elif kind == "seizure":
+            severity = float(f["friction_torque_n_m"])
+            threshold = machine.breakdown_torque_n_m
+            target = f["target"]
+            if target == "load":
+                out.seizure = Seizure(L.SHAFT_LOAD, 1.0, 1.0, -1)
+            else:
+                slot = machine.bearing_names.index(target.split(".", 1)[1])
+                out.seizure = Seizure(L.SHAFT_MOTOR, 1.0, 1.0, slot)
+            out.seizure.static_ratio = float(f.get("static_ratio", 1.5))
+            out.seizure.stribeck_speed_rad_s = float(f.get("stribeck_speed_rad_s", 2.0))
+        elif kind == "overload":
+            severity = float(f["extra_load_pu"])
+        elif kind == "voltage_sag":
+            severity = float(f["depth_pu"])
+
+        if when is not None:
+            if kind not in ACTION_FAULT_KINDS:
+                raise ValueError(f"{kind} takes no condition trigger")
+            windows: list[tuple[float, float | None]] = [(math.inf, None)]
+        else:
+            windows = fault_windows(trig, t_end_s, seed, i)
+        for on, off in windows:
             if kind == "overload":
                 pts = overload_points(f, t_end_s, on, off)
                 out.load_extra = combine(out.load_extra, pts, lambda u, v: u + v)
                 severity_pts = combine(severity_pts, pts, lambda u, v: u + v)
-            else:  # voltage_sag
+            elif kind == "voltage_sag":
                 pts = sag_factor_points(f, t_end_s, on, off)
                 out.voltage_factor = combine(out.voltage_factor, pts, lambda u, v: u * v)
-            out.triggers.append(FaultTrigger(i, "onset", on, 0, 0))
+            elif kind == "seizure":
+                pts = seizure_points(f, t_end_s, on, off)
+                out.friction = combine(out.friction, pts, lambda u, v: u + v)
+                severity_pts = combine(severity_pts, pts, lambda u, v: u + v)
+            # the first action of an onset or end carries the label's role; further actions
+            # at the same instant are plain "action" firings
+            for k, (action, arg, value) in enumerate(onset or [(0, 0, 0.0)]):
+                role = "onset" if k == 0 else "action"
+                out.triggers.append(FaultTrigger(i, role, on, action, arg, value, when))
             if off is not None:
-                out.triggers.append(FaultTrigger(i, "end", off, 0, 0))
-        if kind == "phase_loss":
-            out.info[i] = (kind, f["target"], 1.0, unit, None, label)
-        elif kind == "overload":
-            out.info[i] = (kind, f["target"], float(f["extra_load_pu"]), unit, severity_pts, label)
-        else:
-            out.info[i] = (kind, f["target"], float(f["depth_pu"]), unit, None, label)
+                for k, (action, arg, value) in enumerate(ending or [(0, 0, 0.0)]):
+                    role = "end" if k == 0 else "action"
+                    out.triggers.append(FaultTrigger(i, role, off, action, arg, value))
+        profile = severity_pts if kind in ("overload", "seizure") else None
+        out.info[i] = FaultInfo(kind, f["target"], severity, unit, profile, label, threshold)
     return out
 
 

@@ -50,7 +50,8 @@ S_F_OUT = S_THETA_OUT + 1  # drive output frequency, Hz (ramped)
 S_F_REF = S_THETA_OUT + 2  # drive frequency set-point, Hz
 S_STO_AT = S_THETA_OUT + 3  # step index at which the drive's gates block (pending); -1 if none
 S_ACC_CHOPPER = S_THETA_OUT + 4  # reserved (the braking power is a process-stream mean)
-N_S = S_THETA_OUT + 5
+S_BRAKE_AT = S_THETA_OUT + 5  # step index at which the spring-applied brake engages; -1 if none
+N_S = S_THETA_OUT + 6
 
 # ------------------------------------------------------------------ integer state ----------
 I_STEP = 0  # next solver step index n (time t_n = n / rate)
@@ -72,7 +73,8 @@ I_DRIVE_MODE = I_STATE_LOGGED + 5  # DRV_* code of the drive (drive-fed machines
 I_CHOPPER_ON = I_STATE_LOGGED + 6  # 1 while the braking chopper conducts
 I_DRIVE_FAULT = I_STATE_LOGGED + 7  # FAULT_* code of a drive trip, 0 = none
 I_BELT_SLIPPING = I_STATE_LOGGED + 8  # 1 while the belt slips on the drive pulley
-N_I = I_STATE_LOGGED + 9
+I_BRAKE = I_STATE_LOGGED + 9  # 1 while the spring-applied brake is engaged
+N_I = I_STATE_LOGGED + 10
 
 # ------------------------------------------------------------------ parameters (float) -----
 P_RATE_HZ = 0  # solver rate, Hz
@@ -190,7 +192,24 @@ P_DC_KP_W = P_SUPPLY_KIND + 51  # speed controller gain, A per rad/s
 P_DC_KI_W = P_SUPPLY_KIND + 52  # speed controller integral gain, A per rad
 P_DC_KP_I = P_SUPPLY_KIND + 53  # current controller gain, V/A
 P_DC_KI_I = P_SUPPLY_KIND + 54  # current controller integral gain, V/(A s)
-N_P = P_SUPPLY_KIND + 55
+# spring-applied brake on the motor shaft: engages (after its delay) whenever the motor's
+# power is removed (contactor open, gates blocked), releases when power is applied
+P_BRAKE_TORQUE = P_SUPPLY_KIND + 55  # dynamic brake torque, N m; 0 = no brake
+P_BRAKE_DELAY = P_SUPPLY_KIND + 56  # engagement delay after power removal, s
+P_WEPS_BRAKE = P_SUPPLY_KIND + 57  # regularisation speed of the brake's friction, rad/s
+# seizure friction (PROF_FRICTION gives its kinetic level in N m): Stribeck curve
+# T = T_k (1 + (r_s - 1) exp(-(w / w_s)^2)) tanh(w / w_eps) on the motor or the load shaft
+P_SEIZE_SHAFT = P_SUPPLY_KIND + 58  # SHAFT_* code of the seizing bearing's shaft
+P_SEIZE_STATIC = P_SUPPLY_KIND + 59  # static / kinetic friction ratio r_s (>= 1)
+P_SEIZE_WS = P_SUPPLY_KIND + 60  # Stribeck speed w_s, rad/s
+P_WEPS_SEIZE = P_SUPPLY_KIND + 61  # regularisation speed, rad/s
+P_SEIZE_BEARING = P_SUPPLY_KIND + 62  # bearing slot whose thermal node takes the heat; -1 none
+P_W_STALL = P_SUPPLY_KIND + 63  # speed below which a powered, running machine has stalled
+N_P = P_SUPPLY_KIND + 64
+
+SHAFT_NONE = 0
+SHAFT_MOTOR = 1
+SHAFT_LOAD = 2
 
 SUPPLY_MAINS = 0
 SUPPLY_VFD = 1
@@ -223,7 +242,8 @@ DRIVE_FAULTS = {
 # interpolation, held constant outside the breakpoints.
 PROF_LOAD = 0  # load torque scale, per unit of the load law
 PROF_VOLTAGE = 1  # supply voltage scale, per unit of rated
-N_PROF = 2
+PROF_FRICTION = 2  # seizure friction torque (kinetic level), N m
+N_PROF = 3
 
 # ---------------------------------------------------------------- triggers -----------------
 # trig_i[j] = (kind, action, arg, signal); trig_f[j] = (time or threshold, hold_s, value)
@@ -271,6 +291,7 @@ EV_DRIVE_FAULT = 12  # arg = FAULT_*, value = DC-link voltage or current
 EV_CHOPPER = 13  # reserved: chopper toggles are not logged (braking_power_w shows them)
 EV_BELT_SLIP = 14  # arg = 1 slipping starts, 0 ends; value = relative slip
 EV_STO_ACTIVE = 15  # the gates blocked (STO reached the power stage)
+EV_BRAKE = 16  # arg = 1 engaged, 0 released; value = motor speed, rad/s
 N_EV_COLS = 4
 
 # machine states
@@ -279,7 +300,8 @@ MS_STARTING = 1
 MS_RUNNING = 2
 MS_STOPPING = 3
 MS_TRIPPED = 4
-MACHINE_STATES = ("stopped", "starting", "running", "stopping", "tripped")
+MS_STALLED = 5  # powered, had reached running, now below the stall speed (lock-up)
+MACHINE_STATES = ("stopped", "starting", "running", "stopping", "tripped", "stalled")
 
 # divergence reasons
 DIV_NONFINITE = 1

@@ -46,7 +46,8 @@ A_PFW = 9  # windage + viscous loss, W
 A_BEAR_SCALE = 10  # tanh(w / w_eps): bearing friction direction and regularisation
 A_VPULLEY = 11  # drive-pulley surface speed, m/s (conveyors)
 A_PCHOP = 12  # braking-resistor power, W
-N_A = 13
+A_PSEIZE = 13  # seizure friction loss, W
+N_A = 14
 
 
 @njit(**NUMBA_OPTIONS)
@@ -296,10 +297,19 @@ def _dc_electrical(x, s, ii, p, dx, aux):
 
 
 @njit(**NUMBA_OPTIONS)
-def _deriv(x, ua, ub, load_scale, vscale, s, ii, p, dx, aux):
+def _friction(w, level, rs, ws, weps):
+    """Regularised Stribeck friction torque (N m) at speed w (rad/s): kinetic level times
+    (1 + (rs - 1) exp(-(w/ws)^2)), in the direction of w."""
+    a = w / ws
+    return level * (1.0 + (rs - 1.0) * math.exp(-a * a)) * _fast_tanh(w / weps)
+
+
+@njit(**NUMBA_OPTIONS)
+def _deriv(x, ua, ub, load_scale, vscale, fric, s, ii, p, dx, aux):
     """Right-hand side for source voltage (ua, ub) (V, alpha-beta: mains, or the drive's V/f
     output before its DC-link limit), load-profile scale ``load_scale`` and supply-voltage
-    scale ``vscale`` (per unit); fills ``dx`` and ``aux``."""
+    scale ``vscale`` (per unit), seizure friction level ``fric`` (N m); fills ``dx`` and
+    ``aux``."""
     if p[L.P_MOTOR_KIND] == L.MOTOR_DC:
         te = _dc_electrical(x, s, ii, p, dx, aux)
     else:
@@ -310,7 +320,22 @@ def _deriv(x, ua, ub, load_scale, vscale, s, ii, p, dx, aux):
     bear_scale = _fast_tanh(wm / p[L.P_WEPS_M])
     tb = p[L.P_BEARING_T_TOTAL]
     tfw = p[L.P_B_VISCOUS] * wm + p[L.P_K_WINDAGE] * wm * abs(wm)
-    dwm = (te - tsh - tb * bear_scale - tfw) / p[L.P_JM]
+    tm = te - tsh - tb * bear_scale - tfw
+    if ii[L.I_BRAKE] == 1:
+        tm -= p[L.P_BRAKE_TORQUE] * _fast_tanh(wm / p[L.P_WEPS_BRAKE])
+    t_seize_m = 0.0
+    t_seize_l = 0.0
+    p_seize = 0.0
+    if fric != 0.0:
+        shaft = p[L.P_SEIZE_SHAFT]
+        w_s = wm if shaft == L.SHAFT_MOTOR else wl
+        tf = _friction(w_s, fric, p[L.P_SEIZE_STATIC], p[L.P_SEIZE_WS], p[L.P_WEPS_SEIZE])
+        p_seize = tf * w_s
+        if shaft == L.SHAFT_MOTOR:
+            t_seize_m = tf
+        else:
+            t_seize_l = tf
+    dwm = (tm - t_seize_m) / p[L.P_JM]
 
     # load at the gearbox output: a load law scaled by the load profile, or the belt conveyor
     sgn_l = _fast_tanh(wl / p[L.P_WEPS_L])
@@ -360,7 +385,7 @@ def _deriv(x, ua, ub, load_scale, vscale, s, ii, p, dx, aux):
         tin = tout / (ratio * p[L.P_GEAR_EFF])
     else:
         tin = tout * p[L.P_GEAR_EFF] / ratio
-    tl = tin + p[L.P_LOAD_BREAKAWAY] * sgn_l + p[L.P_EXT_TORQUE]
+    tl = tin + p[L.P_LOAD_BREAKAWAY] * sgn_l + p[L.P_EXT_TORQUE] + t_seize_l
     dwl = (tsh - tl) / p[L.P_JL]
 
     dx[L.X_WM] = dwm
@@ -375,6 +400,7 @@ def _deriv(x, ua, ub, load_scale, vscale, s, ii, p, dx, aux):
     aux[A_PFW] = tfw * wm
     aux[A_BEAR_SCALE] = bear_scale
     aux[A_VPULLEY] = vpulley
+    aux[A_PSEIZE] = p_seize
 
 
 @njit(**NUMBA_OPTIONS)
@@ -404,8 +430,9 @@ def vf_peak_voltage(f_hz, p):
 
 @njit(**NUMBA_OPTIONS)
 def _stage_inputs(t, dt, s, ii, p, prof, prof_n, half_step, u):
-    """Source voltages, load scales and supply-voltage scales at t_n, t_n + dt/2 and
-    t_n + dt, into u = (ua0, ub0, ua1, ub1, ua2, ub2, load0, load1, load2, v0, v1, v2).
+    """Source voltages, load scales, supply-voltage scales and seizure friction levels at
+    t_n, t_n + dt/2 and t_n + dt, into u = (ua0, ub0, ua1, ub1, ua2, ub2, load0, load1, load2,
+    v0, v1, v2, fric0, fric1, fric2).
 
     The source is the mains (its angle S_THETA_SUPPLY) or the drive output (S_THETA_OUT at
     the V/f voltage of S_F_OUT). The phasor is rotated by the half-step angle instead of
@@ -421,6 +448,15 @@ def _stage_inputs(t, dt, s, ii, p, prof, prof_n, half_step, u):
     u[9] = v0
     u[10] = v1
     u[11] = v2
+    if prof_n[L.PROF_FRICTION] > 1:
+        cf = ii[L.I_PROF_CURSOR0 + L.PROF_FRICTION]
+        u[12] = _profile_value(prof, prof_n, L.PROF_FRICTION, cf, t)
+        u[13] = _profile_value(prof, prof_n, L.PROF_FRICTION, cf, t + 0.5 * dt)
+        u[14] = _profile_value(prof, prof_n, L.PROF_FRICTION, cf, t + dt)
+    else:
+        u[12] = prof[L.PROF_FRICTION, 0, 1]
+        u[13] = u[12]
+        u[14] = u[12]
     if p[L.P_SUPPLY_KIND] == L.SUPPLY_VFD:
         angle = s[L.S_THETA_OUT]
         f = s[L.S_F_OUT]
@@ -456,11 +492,12 @@ def _stage_inputs(t, dt, s, ii, p, prof, prof_n, half_step, u):
 
 @njit(**NUMBA_OPTIONS)
 def _source_at(t, s, ii, p, prof, prof_n, u):
-    """Only the t_n entries of :func:`_stage_inputs` (u[0], u[1], u[6], u[9]): what the
-    derivative at the end of a step needs."""
+    """Only the t_n entries of :func:`_stage_inputs` (u[0], u[1], u[6], u[9], u[12]): what
+    the derivative at the end of a step needs."""
     v0 = _profile_value(prof, prof_n, L.PROF_VOLTAGE, ii[L.I_PROF_CURSOR0 + L.PROF_VOLTAGE], t)
     u[6] = _profile_value(prof, prof_n, L.PROF_LOAD, ii[L.I_PROF_CURSOR0 + L.PROF_LOAD], t)
     u[9] = v0
+    u[12] = _profile_value(prof, prof_n, L.PROF_FRICTION, ii[L.I_PROF_CURSOR0 + L.PROF_FRICTION], t)
     if p[L.P_SUPPLY_KIND] == L.SUPPLY_VFD:
         angle = s[L.S_THETA_OUT]
         vv = vf_peak_voltage(s[L.S_F_OUT], p)
@@ -541,6 +578,25 @@ def _opening_step(t, p):
 
 
 @njit(**NUMBA_OPTIONS)
+def _brake_power_off(t, s, ii, p):
+    """The motor's power is removed: the brake coil drops and the springs engage the brake
+    after its delay (on the step grid). No effect without a brake or when already engaged."""
+    if p[L.P_BRAKE_TORQUE] > 0.0 and ii[L.I_BRAKE] == 0 and s[L.S_BRAKE_AT] < 0.0:
+        rate = p[L.P_RATE_HZ]
+        s[L.S_BRAKE_AT] = float(round(t * rate) + round(p[L.P_BRAKE_DELAY] * rate))
+
+
+@njit(**NUMBA_OPTIONS)
+def _brake_release(t, x, s, ii, p, ev):
+    """Power is applied: the brake coil lifts the brake (a pending engagement is cancelled)."""
+    if p[L.P_BRAKE_TORQUE] > 0.0:
+        s[L.S_BRAKE_AT] = -1.0
+        if ii[L.I_BRAKE] == 1:
+            ii[L.I_BRAKE] = 0
+            _log(ev, ii, t, L.EV_BRAKE, 0, x[L.X_WM])
+
+
+@njit(**NUMBA_OPTIONS)
 def _apply_action(action, arg, value, t, x, s, ii, p, ev):
     """Carry out one trigger action at time t. Returns True if the modes changed.
 
@@ -557,6 +613,7 @@ def _apply_action(action, arg, value, t, x, s, ii, p, ev):
             ii[L.I_REACHED_RUNNING] = 0
             s[L.S_CONTACTOR_OPEN_AT] = -1.0
             _log(ev, ii, t, L.EV_CONTACTOR_CLOSED, 0, 0.0)
+            _brake_release(t, x, s, ii, p, ev)
             return True
     elif action == L.ACT_OPEN_CONTACTOR:
         if ii[L.I_CONTACTOR] == 1 and s[L.S_CONTACTOR_OPEN_AT] < 0.0:
@@ -581,7 +638,7 @@ def _apply_action(action, arg, value, t, x, s, ii, p, ev):
         _log(ev, ii, t, L.EV_PARAM_SET, arg, value)
         return True
     elif p[L.P_SUPPLY_KIND] != L.SUPPLY_MAINS:
-        return _drive_action(action, value, t, s, ii, p, ev)
+        return _drive_action(action, value, t, x, s, ii, p, ev)
     return False
 
 
@@ -601,7 +658,7 @@ def _command_sto(t, s, ii, p, ev):
 
 
 @njit(**NUMBA_OPTIONS)
-def _drive_action(action, value, t, s, ii, p, ev):
+def _drive_action(action, value, t, x, s, ii, p, ev):
     """Commands to a variable-frequency drive. Returns True if anything changed."""
     mode = ii[L.I_DRIVE_MODE]
     blocked = ii[L.I_DRIVE_FAULT] != 0 or ii[L.I_RELAY_TRIPPED] != 0
@@ -613,6 +670,7 @@ def _drive_action(action, value, t, s, ii, p, ev):
                 s[L.S_F_REF] = p[L.P_DRV_FSET]
             ii[L.I_REACHED_RUNNING] = 0
             _set_drive_mode(L.DRV_RUN, t, ii, ev)
+            _brake_release(t, x, s, ii, p, ev)
             return True
     elif action == L.ACT_DRIVE_STOP:
         if mode == L.DRV_RUN:
@@ -768,6 +826,8 @@ def _machine_state(x, s, ii, p):
             if ii[L.I_REACHED_RUNNING] == 0 and s[L.S_F_OUT] >= s[L.S_F_REF]:
                 ii[L.I_REACHED_RUNNING] = 1
             if ii[L.I_REACHED_RUNNING] == 1:
+                if abs(x[L.X_WM]) < p[L.P_W_STALL]:
+                    return L.MS_STALLED
                 return L.MS_RUNNING
             return L.MS_STARTING
         if abs(x[L.X_WM]) > p[L.P_W_STANDSTILL]:
@@ -777,6 +837,8 @@ def _machine_state(x, s, ii, p):
         if ii[L.I_REACHED_RUNNING] == 0 and x[L.X_WM] >= p[L.P_W_RUNNING]:
             ii[L.I_REACHED_RUNNING] = 1
         if ii[L.I_REACHED_RUNNING] == 1:
+            if abs(x[L.X_WM]) < p[L.P_W_STALL]:
+                return L.MS_STALLED
             return L.MS_RUNNING
         return L.MS_STARTING
     if abs(x[L.X_WM]) > p[L.P_W_STANDSTILL]:
@@ -793,6 +855,7 @@ def _block_gates(x, s, ii, p, ev, t):
     _log(ev, ii, t, L.EV_STO_ACTIVE, 0, 0.0)
     s[L.S_F_OUT] = 0.0
     _project_currents(x, ii, p)
+    _brake_power_off(t, s, ii, p)
 
 
 @njit(**NUMBA_OPTIONS)
@@ -860,6 +923,7 @@ def _drive_step(x, s, ii, p, ev, t, n, dt):
         if mode == L.DRV_RAMP_STOP:
             _set_drive_mode(L.DRV_OFF, t, ii, ev)
             _project_currents(x, ii, p)
+            _brake_power_off(t, s, ii, p)
             changed = True
         elif mode == L.DRV_SS1:
             _block_gates(x, s, ii, p, ev, t)
@@ -913,7 +977,7 @@ def advance(
     y1 = np.empty(L.N_Y)
     amat = np.empty((n_nodes, n_nodes))
     rhs = np.empty(n_nodes)
-    u = np.empty(12)
+    u = np.empty(15)
     vfd = p[L.P_SUPPLY_KIND] == L.SUPPLY_VFD
     driven = p[L.P_SUPPLY_KIND] != L.SUPPLY_MAINS
     ii[L.I_CACHE_VALID] = 0
@@ -931,6 +995,12 @@ def advance(
             ii[L.I_CONTACTOR] = 0
             _project_currents(x, ii, p)
             _log(ev, ii, t, L.EV_CONTACTOR_OPENED, 0, 0.0)
+            _brake_power_off(t, s, ii, p)
+            changed = True
+        if s[L.S_BRAKE_AT] >= 0.0 and n >= s[L.S_BRAKE_AT]:
+            s[L.S_BRAKE_AT] = -1.0
+            ii[L.I_BRAKE] = 1
+            _log(ev, ii, t, L.EV_BRAKE, 1, x[L.X_WM])
             changed = True
         if driven and _drive_step(x, s, ii, p, ev, t, n, dt):
             changed = True
@@ -995,7 +1065,7 @@ def advance(
         # ---------------------------------------------------------- derivative at t_n
         _stage_inputs(t, dt, s, ii, p, prof, prof_n, True, u)
         if changed or ii[L.I_CACHE_VALID] == 0:
-            _deriv(x, u[0], u[1], u[6], u[9], s, ii, p, k1, aux)
+            _deriv(x, u[0], u[1], u[6], u[9], u[12], s, ii, p, k1, aux)
             _outputs(x, s, ii, p, aux, y0)
         # losses over [t_n, t_n+1) (left rectangle at 20 kHz resolves the mains ripple)
         s[L.S_ACC_DT] += dt
@@ -1005,6 +1075,8 @@ def advance(
         s[L.S_ACC_FW] += aux[A_PFW] * dt
         for j in range(int(p[L.P_N_BEARINGS])):
             s[L.S_ACC_BEARING0 + j] += p[L.P_BEARING_T0 + j] * aux[A_BEAR_SCALE] * x[L.X_WM] * dt
+        if p[L.P_SEIZE_BEARING] >= 0.0:
+            s[L.S_ACC_BEARING0 + int(p[L.P_SEIZE_BEARING])] += aux[A_PSEIZE] * dt
         s[L.S_ACC_I2A] += y0[L.Y_IA] * y0[L.Y_IA] * dt
         s[L.S_ACC_I2B] += y0[L.Y_IB] * y0[L.Y_IB] * dt
         s[L.S_ACC_I2C] += y0[L.Y_IC] * y0[L.Y_IC] * dt
@@ -1012,13 +1084,13 @@ def advance(
         # ---------------------------------------------------------- RK4 step
         for j in range(L.N_X):
             xs[j] = x[j] + 0.5 * dt * k1[j]
-        _deriv(xs, u[2], u[3], u[7], u[10], s, ii, p, k2, aux_tmp)
+        _deriv(xs, u[2], u[3], u[7], u[10], u[13], s, ii, p, k2, aux_tmp)
         for j in range(L.N_X):
             xs[j] = x[j] + 0.5 * dt * k2[j]
-        _deriv(xs, u[2], u[3], u[7], u[10], s, ii, p, k3, aux_tmp)
+        _deriv(xs, u[2], u[3], u[7], u[10], u[13], s, ii, p, k3, aux_tmp)
         for j in range(L.N_X):
             xs[j] = x[j] + dt * k3[j]
-        _deriv(xs, u[4], u[5], u[8], u[11], s, ii, p, k4, aux_tmp)
+        _deriv(xs, u[4], u[5], u[8], u[11], u[14], s, ii, p, k4, aux_tmp)
         for j in range(L.N_X):
             x[j] += dt / 6.0 * (k1[j] + 2.0 * k2[j] + 2.0 * k3[j] + k4[j])
         th_s = s[L.S_THETA_SUPPLY] + TWO_PI * p[L.P_F_SUPPLY] * dt
@@ -1052,7 +1124,7 @@ def advance(
         # ---------------------------------------------------------- outputs in [t_n, t_n+1)
         # derivative at t_n+1 with the supply phasor of the new angle (also k1 of the next step)
         _source_at(t1, s, ii, p, prof, prof_n, u)
-        _deriv(x, u[0], u[1], u[6], u[9], s, ii, p, k1, aux)
+        _deriv(x, u[0], u[1], u[6], u[9], u[12], s, ii, p, k1, aux)
         _outputs(x, s, ii, p, aux, y1)
         if p[L.P_CONVEYOR] != 0.0:
             # gross slip: beyond the detection threshold and clearly outside the creep band

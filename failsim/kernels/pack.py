@@ -10,7 +10,8 @@ import numpy as np
 from ..components.electrical import DCMotor
 from ..components.machine import Machine
 from ..config import EVENT_LOG_CAPACITY
-from ..faults.machine_faults import combine, compile_machine_faults
+from ..faults.machine_faults import MachineContext, combine, compile_machine_faults
+from ..physics.induction_motor import breakdown
 from . import layout as L
 
 SIGNAL_NAMES_FIXED = {
@@ -246,6 +247,7 @@ def pack(
         rated_slip = 1.0 - motor.rated.speed_rpm / n_sync
         p[L.P_W_RUNNING] = w_sync * (1.0 - min(0.5, 3.0 * rated_slip))
     p[L.P_W_STANDSTILL] = 0.005 * w_sync
+    p[L.P_W_STALL] = 0.02 * w_sync  # a locked rotor creeps within the friction's regularisation
     p[L.P_I_LIMIT] = 100.0 * motor.rated.current_a * math.sqrt(2.0)
     p[L.P_W_LIMIT] = 5.0 * w_sync
 
@@ -260,10 +262,18 @@ def pack(
     faults = compile_machine_faults(
         scenario.get("faults", []),
         float(scenario["duration_s"]),
-        L.ACT_OPEN_PHASE,
-        L.ACT_RESTORE_PHASE,
+        MachineContext(
+            supply_kind=int(p[L.P_SUPPLY_KIND]),
+            bearing_names=tuple(b.name for b in machine.bearings),
+            rotor_bars=None if dc else motor.rotor_bars,
+            breakdown_torque_n_m=_breakdown_torque_n_m(machine, f_supply),
+            base_unbalance=float(p[L.P_UNBALANCE]),
+            base_unbalance_angle_rad=float(p[L.P_UNBALANCE_ANGLE]),
+        ),
         int(scenario["seed"]),
     )
+    _pack_brake(machine, p, dt)
+    _pack_seizure(faults, machine, p, dt)
     v_pu = float(sc_supply["voltage_pu"])
     prof_lists = [
         combine(
@@ -272,6 +282,7 @@ def pack(
             lambda u, v: u + v,
         ),
         [(t, v_pu * factor) for t, factor in faults.voltage_factor],
+        faults.friction,
     ]
     prof, prof_n = profile_arrays(prof_lists)
 
@@ -309,8 +320,16 @@ def pack(
     fault_triggers: dict[int, tuple[int, str]] = {}
     for ft in faults.triggers:
         fault_triggers[len(rows_i)] = (ft.fault_index, ft.role)
-        rows_i.append((L.TRIG_AT_TIME, ft.action, ft.arg, 0))
-        rows_f.append((ft.at_s, 0.0, 0.0))
+        if ft.when is None:
+            rows_i.append((L.TRIG_AT_TIME, ft.action, ft.arg, 0))
+            rows_f.append((ft.at_s, 0.0, ft.value))
+        else:
+            w = ft.when
+            above = w.get("above")
+            kind = L.TRIG_ABOVE if above is not None else L.TRIG_BELOW
+            thr = float(above if above is not None else w["below"])
+            rows_i.append((kind, ft.action, ft.arg, signal_index(w["signal"], machine)))
+            rows_f.append((thr, float(w.get("for_s", 0.0)), ft.value))
         labels.append(f"faults[{ft.fault_index}].{ft.role}")
     trig_i = np.array(rows_i, dtype=np.int64).reshape(-1, 4)
     trig_f = np.array(rows_f, dtype=np.float64).reshape(-1, 3)
@@ -336,7 +355,10 @@ def pack(
     if dc and motor.field is not None:
         x[L.X_ISB] = motor.field.voltage_v / motor.field.resistance_ohm  # field excited
     s[L.S_STO_AT] = -1.0
+    s[L.S_BRAKE_AT] = -1.0
     ii = np.zeros(L.N_I, dtype=np.int64)
+    if p[L.P_BRAKE_TORQUE] > 0.0:
+        ii[L.I_BRAKE] = 1  # the machine stands still and unpowered: the brake holds it
     if machine.dc_drive is not None:
         ii[L.I_CONTACTOR] = 1
         s[L.S_F_REF] = machine.dc_drive.speed_setpoint_rpm * math.pi / 30.0
@@ -367,6 +389,49 @@ def pack(
         fault_triggers=fault_triggers,
         fault_info=faults.info,
     )
+
+
+def _breakdown_torque_n_m(machine: Machine, f_supply: float) -> float:
+    """Largest torque the motor can deliver (N m): the induction motor's breakdown torque at
+    rated voltage and the supply frequency, or the DC motor's torque at its drive's current
+    limit (twice rated current without a drive)."""
+    motor = machine.motor
+    if isinstance(motor, DCMotor):
+        i_max = (
+            machine.dc_drive.current_limit_a
+            if machine.dc_drive is not None
+            else 2.0 * motor.rated.current_a
+        )
+        return motor.emf_constant_v_s_rad * i_max
+    v = machine.supply.line_voltage_v
+    return float(breakdown(motor.circuit(f_supply), v, f_supply)[1])
+
+
+def _pack_brake(machine: Machine, p: np.ndarray, dt: float) -> None:
+    """Spring-applied brake: torque, delay, and a regularisation speed that keeps the RK4 step
+    stable (slope T_B / w_eps over J_m below 1 / (2 dt))."""
+    brake = machine.brake
+    if brake is None:
+        return
+    p[L.P_BRAKE_TORQUE] = brake.torque_n_m
+    p[L.P_BRAKE_DELAY] = brake.engage_delay_s
+    p[L.P_WEPS_BRAKE] = max(1e-3, 2.0 * dt * brake.torque_n_m / p[L.P_JM])
+
+
+def _pack_seizure(faults, machine: Machine, p: np.ndarray, dt: float) -> None:
+    """Where a seizure's friction acts, its Stribeck curve and regularisation speed (from the
+    largest static friction torque on that shaft's inertia, as for the bearings)."""
+    p[L.P_SEIZE_BEARING] = -1.0
+    z = faults.seizure
+    if z is None:
+        return
+    p[L.P_SEIZE_SHAFT] = z.shaft
+    p[L.P_SEIZE_STATIC] = z.static_ratio
+    p[L.P_SEIZE_WS] = z.stribeck_speed_rad_s
+    p[L.P_SEIZE_BEARING] = float(z.bearing_slot)
+    t_max = max(v for _, v in faults.friction) * z.static_ratio
+    inertia = p[L.P_JM] if z.shaft == L.SHAFT_MOTOR else p[L.P_JL]
+    p[L.P_WEPS_SEIZE] = max(1e-3, 2.0 * dt * t_max / inertia)
 
 
 def _pack_drive(machine: Machine, p: np.ndarray, f_supply: float) -> None:

@@ -848,8 +848,39 @@ def _check_scenario(d: Mapping[str, Any], src: SpecSource) -> None:
                 at,
             )
 
+    from failsim.faults.machine_faults import ACTION_FAULT_KINDS, STOP_FAULT_KINDS
+
     for i, fault in enumerate(d["faults"]):
-        at = fault["trigger"]["at_s"]
+        trigger = fault["trigger"]
+        kind = fault["kind"]
+        if kind in STOP_FAULT_KINDS:
+            for key in ("duration_s", "intermittent"):
+                if trigger.get(key) is not None:
+                    raise src.error(
+                        ("faults", i, "trigger", key),
+                        f"{kind} takes no {key}: a stop is latched until the end of the run "
+                        "(a restart would be an operation of its own)",
+                        trigger[key],
+                    )
+        if trigger.get("when") is not None:
+            if kind not in ACTION_FAULT_KINDS:
+                raise src.error(
+                    ("faults", i, "trigger", "when"),
+                    f"{kind} takes no condition trigger; 'when' is allowed for "
+                    + ", ".join(ACTION_FAULT_KINDS)
+                    + "; give at_s instead",
+                    "when",
+                )
+            for key in ("duration_s", "random", "intermittent"):
+                if trigger.get(key) is not None:
+                    raise src.error(
+                        ("faults", i, "trigger", key),
+                        f"{key} is not allowed with a condition trigger ('when'): the fault "
+                        "starts when the condition holds and lasts to the end of the run",
+                        trigger[key],
+                    )
+            continue
+        at = trigger["at_s"]
         if at >= duration:
             raise src.error(
                 ("faults", i, "trigger", "at_s"),
@@ -924,9 +955,17 @@ def check_scenario_machine(
                 node,
             )
     supply_type = machine["supply"].get("type", "mains")
-    allowed_supply = {"phase_loss": ("mains",), "voltage_sag": ("mains", "vfd")}
+    allowed_supply = {
+        "phase_loss": ("mains",),
+        "voltage_sag": ("mains", "vfd"),
+        "voltage_unbalance": ("mains",),
+        "controlled_stop": ("vfd", "dc_drive"),
+    }
+    _check_machine_faults(scenario, machine, supply_type, src)
     for i, fault in enumerate(scenario.get("faults", [])):
         ok = allowed_supply.get(fault["kind"])
+        if fault["kind"] == "emergency_stop" and fault.get("category") == 1:
+            ok = ("vfd", "dc_drive")
         if ok is not None and supply_type not in ok:
             raise src.error(
                 ("faults", i, "kind"),
@@ -937,17 +976,70 @@ def check_scenario_machine(
             )
     bearings = [b["name"] for b in machine["bearings"]]
     signals = [f"{BEARING_SIGNAL_PREFIX}{b}_c" for b in bearings]
-    for i, event in enumerate(scenario["events"]):
-        when = event.get("when")
+    conditions = [(("events", i), e.get("when")) for i, e in enumerate(scenario["events"])]
+    conditions += [
+        (("faults", i, "trigger"), f["trigger"].get("when"))
+        for i, f in enumerate(scenario.get("faults", []))
+    ]
+    for where, when in conditions:
         if not when:
             continue
         signal = when["signal"]
         if signal.startswith(BEARING_SIGNAL_PREFIX) and signal not in signals:
             known = ", ".join(signals) or "none (the machine has no bearings)"
             raise src.error(
-                ("events", i, "when", "signal"),
+                (*where, "when", "signal"),
                 f"{show(signal)} is not allowed: machine {machine['name']!r} has no bearing "
                 f"{show(signal[len(BEARING_SIGNAL_PREFIX) : -2])}; {_suggest(signal, signals)}"
                 f"bearing signals: {known}",
                 signal,
             )
+
+
+def _check_machine_faults(
+    scenario: Mapping[str, Any], machine: Mapping[str, Any], supply_type: str, src: SpecSource
+) -> None:
+    """Machine faults that need something of the machine: a declared bearing, a cage with
+    enough bars, one seizure location per run."""
+    name = machine["name"]
+    bearings = [b["name"] for b in machine["bearings"]]
+    seizure_target = None
+    for i, fault in enumerate(scenario.get("faults", [])):
+        kind, target = fault["kind"], fault["target"]
+        if kind == "seizure":
+            if target.startswith("bearing."):
+                b = target.split(".", 1)[1]
+                if b not in bearings:
+                    known = ", ".join(f"bearing.{x}" for x in bearings) or "none"
+                    raise src.error(
+                        ("faults", i, "target"),
+                        f"{show(target)} is not allowed: machine {name!r} has no bearing "
+                        f"{b!r}; {_suggest(b, bearings)}seizure targets: load, {known}",
+                        target,
+                    )
+            if seizure_target is not None and target != seizure_target:
+                raise src.error(
+                    ("faults", i, "target"),
+                    f"{show(target)} is not allowed: the seizures of a run act on one place, "
+                    f"and an earlier fault seizes {seizure_target!r}",
+                    target,
+                )
+            seizure_target = target
+        if kind == "broken_rotor_bars":
+            motor = machine["motor"]
+            bars = motor.get("rotor_bars")
+            if motor.get("type", "induction") != "induction" or not bars:
+                raise src.error(
+                    ("faults", i, "kind"),
+                    f"'broken_rotor_bars' is not allowed on machine {name!r}: it needs an "
+                    "induction motor with motor.rotor_bars declared in the machine file",
+                    kind,
+                )
+            n = fault["broken_bars"]
+            if 3 * n >= bars:
+                raise src.error(
+                    ("faults", i, "broken_bars"),
+                    f"{show(n)} is not allowed: the machine's cage has {bars} bars, so at most "
+                    f"{(bars - 1) // 3} adjacent bars can break (fewer than a third)",
+                    n,
+                )

@@ -1,5 +1,5 @@
 """Semantic checks of a machine's vibration model and accelerometers, and of the vibration
-stream settings of a scenario against its machine."""
+stream settings and accelerometer faults of a scenario against its machine."""
 
 from __future__ import annotations
 
@@ -92,7 +92,9 @@ def check_machine_vibration(d: Mapping[str, Any], src: SpecSource) -> None:
 def check_scenario_vibration(
     scenario: Mapping[str, Any], machine: Mapping[str, Any], src: SpecSource
 ) -> None:
-    """Every structural mode must lie below the DAQ band edge of the synthesis rate."""
+    """Every structural mode must lie below the DAQ band edge of the synthesis rate; a loose
+    mount's resonance below the stream's Nyquist frequency and its stud mount's resonance."""
+    check_loose_mounts(scenario, machine, src)
     vib = machine.get("vibration")
     if vib is None or not machine.get("accelerometers"):
         return
@@ -108,3 +110,36 @@ def check_scenario_vibration(
             "that rate); raise sample_rate_hz or oversample (Hz)",
             settings["sample_rate_hz"],
         )
+
+
+def check_loose_mounts(
+    scenario: Mapping[str, Any], machine: Mapping[str, Any], src: SpecSource
+) -> None:
+    """A ``sensor_mount_loose`` fault's ``resonance_hz`` must lie below the Nyquist frequency
+    of the vibration stream (a resonance the DAQ cannot sample changes nothing it delivers)
+    and below the resonance of the accelerometer's own mount (loosening lowers it)."""
+    fs = scenario["streams"]["vibration"]["sample_rate_hz"]
+    accs = {f"accel_{a['name']}_m_s2": a for a in machine.get("accelerometers", [])}
+    for i, fault in enumerate(scenario.get("faults", [])):
+        if fault["kind"] != "sensor_mount_loose":
+            continue
+        r = fault["resonance_hz"]
+        if not r < 0.5 * fs:
+            raise src.error(
+                ("faults", i, "resonance_hz"),
+                f"{show(r)} is not allowed: the loose mount's resonance must lie in "
+                f"(0, {0.5 * fs:g}) Hz, below the Nyquist frequency of the vibration stream "
+                f"(streams.vibration.sample_rate_hz = {fs} Hz, halved); lower resonance_hz "
+                "or raise sample_rate_hz (Hz)",
+                r,
+            )
+        acc = accs.get(fault["target"].split(".", 1)[1])
+        if acc is not None and not r < acc["mounted_resonance_hz"]:
+            raise src.error(
+                ("faults", i, "resonance_hz"),
+                f"{show(r)} is not allowed: a loosened mount rings lower than the mount it "
+                f"loosens; accelerometer {acc['name']!r} of machine {machine['name']!r} has "
+                f"mounted_resonance_hz = {acc['mounted_resonance_hz']:g} Hz, so resonance_hz "
+                f"must lie in (0, {acc['mounted_resonance_hz']:g}) Hz",
+                r,
+            )

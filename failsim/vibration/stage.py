@@ -15,6 +15,9 @@ Per chunk of the trace (at the synthesis rate ``oversample x fs``):
 
 Every filter and random generator carries its state across chunks: the result does not
 depend on how the run is split.
+
+A sensor fault of the mount (:meth:`VibrationStage.loosen_mount`) swaps step 4's mounted
+resonance for a loosened one over a time window, switching at exact synthesis samples.
 """
 
 from __future__ import annotations
@@ -49,6 +52,11 @@ class _SensorChain:
         self.mount = mount_biquad(
             acc.mounted_resonance_hz, acc.mounted_damping_ratio, fs_synth, 0.45 * fs
         )
+        self.stud_mount = self.mount  # the healthy mount; self.mount is the one in use
+        self.loose: list[tuple[float, float, np.ndarray]] = []  # (onset_s, end_s, coefs)
+        self.in_use = -1  # index into self.loose of the mount in use; -1: the stud mount
+        self.x_last = np.zeros(2)  # the last two mount inputs (gain x acceleration)
+        self.fs_synth = fs_synth
         self.highpass = highpass_biquad(acc.highpass_hz, fs_synth)
         self.mount_state = np.zeros(2)
         self.hp_state = np.zeros(2)
@@ -65,17 +73,97 @@ class _SensorChain:
         """Group delay of the DAQ's linear-phase anti-alias filter, s."""
         return (self.fir.shape[0] - 1) / 2.0 / (self.factor * self.fs)
 
-    def __call__(self, accel: np.ndarray, phase: int) -> np.ndarray:
-        n = accel.shape[0]
+    def _noise(self, n: int) -> np.ndarray:
         if self.noise_std > 0.0:
-            noise = self.rng.standard_normal(n, dtype=np.float32)
-        else:
-            noise = np.zeros(n, dtype=np.float32)
+            return self.rng.standard_normal(n, dtype=np.float32)
+        return np.zeros(n, dtype=np.float32)
+
+    def __call__(
+        self, accel: np.ndarray, phase: int, noise: np.ndarray | None = None
+    ) -> np.ndarray:
+        if noise is None:
+            noise = self._noise(accel.shape[0])
         return sensor_run(
             accel, self.gain, self.mount, self.mount_state, self.highpass, self.hp_state,
             noise, self.noise_std,
             self.fir, self.history, self.factor, phase, self.full_scale, self.step,
         )  # fmt: skip
+
+    def loosen(
+        self, onset_s: float, end_s: float | None, resonance_hz: float, damping_ratio: float
+    ) -> None:
+        """Put the accelerometer on a loosened mount over [onset_s, end_s) (s; None: to the
+        end of the run): mount response 1 / (1 - r^2 + 2 j zeta r), r = f / resonance_hz,
+        pre-warped at resonance_hz so its peak sits there exactly."""
+        if not 0.0 < resonance_hz < 0.5 * self.fs_synth:
+            raise ValueError(
+                f"mount resonance {resonance_hz} Hz must lie in (0, {0.5 * self.fs_synth:g}) Hz"
+            )
+        if not 0.0 < damping_ratio < 1.0:
+            raise ValueError(f"mount damping ratio {damping_ratio} must lie in (0, 1)")
+        coefs = mount_biquad(resonance_hz, damping_ratio, self.fs_synth, resonance_hz)
+        end = math.inf if end_s is None else float(end_s)
+        self.loose.append((float(onset_s), end, coefs))
+
+    def _mounts(self, j0: int, n: int) -> np.ndarray | None:
+        """Per sample of the chunk starting at synthesis index j0: the index into
+        ``self.loose`` of the mount in use (-1: stud; a later fault wins where two overlap),
+        or None when the stud mount holds throughout and is in use already."""
+        if not self.loose:
+            return None
+        t0, t1 = j0 / self.fs_synth, (j0 + n - 1) / self.fs_synth
+        if self.in_use < 0 and not any(on <= t1 and end > t0 for on, end, _ in self.loose):
+            return None
+        t = np.arange(j0, j0 + n, dtype=np.int64) / self.fs_synth
+        which = np.full(n, -1, dtype=np.int64)
+        for i, (on, end, _) in enumerate(self.loose):
+            which[(t >= on) & (t < end)] = i
+        return which
+
+    def _switch(self, k: int, x_prev: np.ndarray) -> None:
+        """Change the mount in use to ``k`` (-1: stud) before the next sample.
+
+        The biquad's state is recomputed so that the new filter continues from the same last
+        two inputs ``x_prev`` = (x[n-2], x[n-1]) and outputs: the measured acceleration is
+        continuous at the switch, as the seismic mass does not jump when the mount's
+        stiffness changes. The old outputs follow from the old state (transposed direct
+        form II: z1 = b2 x[n-1] - a2 y[n-1], z0 = b1 x[n-1] - a1 y[n-1] + b2 x[n-2] -
+        a2 y[n-2]); a2 > 0 for any damping ratio below 1.
+        """
+        if k == self.in_use:
+            return
+        x2, x1 = float(x_prev[0]), float(x_prev[1])
+        _, b1, b2, a1, a2 = self.mount
+        z0, z1 = self.mount_state
+        y1 = (b2 * x1 - z1) / a2
+        y2 = (b1 * x1 - a1 * y1 + b2 * x2 - z0) / a2
+        new = self.stud_mount if k < 0 else self.loose[k][2]
+        _, nb1, nb2, na1, na2 = new
+        self.mount_state[0] = nb1 * x1 - na1 * y1 + nb2 * x2 - na2 * y2
+        self.mount_state[1] = nb2 * x1 - na2 * y1
+        self.mount = new
+        self.in_use = k
+
+    def run(self, accel: np.ndarray, j0: int) -> np.ndarray:
+        """Measured samples for one chunk of true acceleration whose first sample has
+        synthesis index j0, with the mount in use at each sample (see :meth:`loosen`)."""
+        n = accel.shape[0]
+        which = self._mounts(j0, n)
+        if which is None:
+            y = self(accel, (-j0) % self.factor)
+        else:
+            noise = self._noise(n)
+            starts = [0, *(np.flatnonzero(np.diff(which)) + 1).tolist()]
+            stops = [*starts[1:], n]
+            x_all = np.concatenate((self.x_last, accel * self.gain))
+            parts = []
+            for a, b in zip(starts, stops, strict=True):
+                self._switch(int(which[a]), x_all[a : a + 2])
+                parts.append(self(accel[a:b], (-(j0 + a)) % self.factor, noise[a:b]))
+            y = np.concatenate(parts)
+        if n:
+            self.x_last = np.concatenate((self.x_last, accel[-2:] * self.gain))[-2:]
+        return y
 
     def reference(self, accel: np.ndarray, phase: int) -> np.ndarray:
         """The same chain step by step with the separate filters (slow; for tests)."""
@@ -290,9 +378,58 @@ class VibrationStage:
 
     def process(self, trace: np.ndarray, j0: int) -> dict[str, np.ndarray]:
         """Measured columns for a trace chunk whose first sample has synthesis index j0."""
-        phase = (-j0) % self.factor
         accels = self.accelerations(trace)
-        return {s.acc.column: s(accels[i], phase) for i, s in enumerate(self.sensors)}
+        return {s.acc.column: s.run(accels[i], j0) for i, s in enumerate(self.sensors)}
+
+    def loosen_mount(
+        self,
+        column: str,
+        onset_s: float,
+        end_s: float | None,
+        resonance_hz: float,
+        damping_ratio: float,
+    ) -> None:
+        """Put the accelerometer of ``column`` on a loosened mount from ``onset_s`` until
+        ``end_s`` (s; None: to the end of the run).
+
+        Parameters
+        ----------
+        column:
+            The accelerometer's column, e.g. ``accel_drive_end_horizontal_m_s2``.
+        onset_s, end_s:
+            The window [onset_s, end_s) on the run's time axis; synthesis sample j is at
+            j / (oversample x fs), so the output sample at t = k / fs is the first one the
+            loose mount reaches when k / fs >= onset_s.
+        resonance_hz:
+            Resonance of the loosened mount, Hz; below half the synthesis rate (a scenario
+            keeps it below the stream's Nyquist frequency).
+        damping_ratio:
+            Its damping ratio, 0 < zeta < 1; the peak is about 1 / (2 zeta).
+
+        Notes
+        -----
+        Inside the window the mount response
+
+        .. math:: M(f) = \\frac{1}{1 - r^2 + 2 j \\zeta r}, \\quad r = f / f_n
+
+        replaces the stud mount's (bilinear transform pre-warped at f_n); the sensor noise,
+        the IEPE high-pass, the anti-alias filter, clipping and quantisation follow as for
+        the stud mount. Above f_n the response falls as 1 / r^2 (-40 dB per decade), so
+        bearing impacts ringing the structure at kHz no longer reach the DAQ: the envelope
+        information is lost. The mount switches with the last two inputs and outputs
+        carried over (see ``_SensorChain._switch``), at onset and end alike.
+
+        References
+        ----------
+        docs/physics.md and docs/faults/sensor-faults.md (mount response, mounting
+        resonance); ISO 5348, Mechanical vibration and shock - Mechanical mounting of
+        accelerometers.
+        """
+        for s in self.sensors:
+            if s.acc.column == column:
+                s.loosen(onset_s, end_s, resonance_hz, damping_ratio)
+                return
+        raise ValueError(f"no accelerometer column {column!r}; columns: {self.columns}")
 
     def field_metadata(self) -> dict[str, dict[str, str]]:
         """Per-column Arrow field metadata: unit, placement, sensitivity, DAQ delay."""

@@ -175,7 +175,7 @@ class Derivative:
     loss_cu_rotor: float
     loss_iron: float
     loss_windage: float  # windage + viscous
-    loss_bearings: list[float]  # per bearing
+    loss_bearings: list[float]  # per bearing (a seizure's friction loss included)
     rectifier_current: float  # A (drives)
     p_chopper: float  # braking-resistor power, W (drives)
     load: LoadSide
@@ -248,6 +248,9 @@ class MachineReference:
         self.drive_fault = int(ii[L.I_DRIVE_FAULT])
         # conveyor
         self.belt_slipping = bool(ii[L.I_BELT_SLIPPING])
+        # spring-applied brake
+        self.brake_engaged = bool(ii[L.I_BRAKE])
+        self.brake_at = float(s[L.S_BRAKE_AT])
         # integrals since the last thermal step
         self.acc_time = float(s[L.S_ACC_DT])
         self.acc_losses = {
@@ -455,9 +458,32 @@ class MachineReference:
             p(L.P_BEARING_T0 + j) * friction_direction for j in range(int(p(L.P_N_BEARINGS)))
         ]
         torque_windage = p(L.P_B_VISCOUS) * w_m + p(L.P_K_WINDAGE) * w_m * abs(w_m)
-        dw_m = (torque_e - torque_shaft - sum(bearing_torques) - torque_windage) / p(L.P_JM)
+        torque_brake = 0.0
+        if self.brake_engaged:  # Coulomb friction, regularised like the bearings'
+            torque_brake = p(L.P_BRAKE_TORQUE) * math.tanh(w_m / p(L.P_WEPS_BRAKE))
+        # seizure: Stribeck friction on the motor or the load shaft, its heat in a bearing
+        seize_m = seize_l = loss_seize = 0.0
+        level = self.profile(L.PROF_FRICTION, t)
+        if level != 0.0:
+            motor_side = p(L.P_SEIZE_SHAFT) == L.SHAFT_MOTOR
+            w = w_m if motor_side else w_l
+            stribeck = 1.0 + (p(L.P_SEIZE_STATIC) - 1.0) * math.exp(-((w / p(L.P_SEIZE_WS)) ** 2))
+            torque_seize = level * stribeck * math.tanh(w / p(L.P_WEPS_SEIZE))
+            loss_seize = torque_seize * w
+            if motor_side:
+                seize_m = torque_seize
+            else:
+                seize_l = torque_seize
+        dw_m = (
+            torque_e - torque_shaft - sum(bearing_torques) - torque_windage - torque_brake - seize_m
+        ) / p(L.P_JM)
         load = self.load_side(x, t)
-        dw_l = (torque_shaft - load.torque) / p(L.P_JL)
+        dw_l = (torque_shaft - load.torque - seize_l) / p(L.P_JL)
+        loss_bearings = [tb * w_m for tb in bearing_torques]
+        if p(L.P_SEIZE_BEARING) >= 0.0:
+            slot = int(p(L.P_SEIZE_BEARING))
+            loss_bearings += [0.0] * (slot + 1 - len(loss_bearings))
+            loss_bearings[slot] += loss_seize
 
         dx = np.zeros(L.N_X)
         dx[L.X_ISA], dx[L.X_ISB] = di_s.real, di_s.imag
@@ -479,7 +505,7 @@ class MachineReference:
             loss_cu_rotor=loss_cu_rotor,
             loss_iron=loss_iron,
             loss_windage=torque_windage * w_m,
-            loss_bearings=[tb * w_m for tb in bearing_torques],
+            loss_bearings=loss_bearings,
             rectifier_current=i_rect,
             p_chopper=p_chop,
             load=load,
@@ -588,6 +614,19 @@ class MachineReference:
         return float(self.temps[sig - L.SIG_TEMP0])
 
     # ------------------------------------------------------------------ commands
+    def brake_power_off(self, t: float) -> None:
+        """Power removed: the brake's springs engage it after its delay (on the step grid)."""
+        if self.param(L.P_BRAKE_TORQUE) > 0.0 and not self.brake_engaged and self.brake_at < 0:
+            self.brake_at = self.on_step_grid(t, self.param(L.P_BRAKE_DELAY))
+
+    def brake_release(self, t: float) -> None:
+        """Power applied: the coil lifts the brake; a pending engagement is cancelled."""
+        if self.param(L.P_BRAKE_TORQUE) > 0.0:
+            self.brake_at = -1.0
+            if self.brake_engaged:
+                self.brake_engaged = False
+                self.log(t, L.EV_BRAKE, 0, self.x[L.X_WM])
+
     def command_contactor_open(self, t: float, source: int) -> None:
         if self.contactor_closed and self.contactor_open_at < 0.0:
             # the opening is scheduled on the step grid after the drop-out delay
@@ -611,6 +650,7 @@ class MachineReference:
         self.log(t, L.EV_STO_ACTIVE)
         self.f_out = 0.0
         self.interrupt_currents()
+        self.brake_power_off(t)
 
     def trip_drive(self, fault: int, value: float, t: float) -> None:
         """A drive fault is latched (the first one counts) and blocks the gates at once."""
@@ -629,6 +669,7 @@ class MachineReference:
                     self.f_ref = self.param(L.P_DRV_FSET)
                 self.reached_running = False
                 self.set_drive_mode(L.DRV_RUN, t)
+                self.brake_release(t)
         elif action == L.ACT_DRIVE_STOP:
             if mode == L.DRV_RUN:
                 self.set_drive_mode(L.DRV_RAMP_STOP, t)
@@ -658,6 +699,7 @@ class MachineReference:
                 self.reached_running = False
                 self.contactor_open_at = -1.0
                 self.log(t, L.EV_CONTACTOR_CLOSED)
+                self.brake_release(t)
         elif action == L.ACT_OPEN_CONTACTOR:
             self.command_contactor_open(t, 0)
         elif action == L.ACT_OPEN_PHASE:
@@ -683,11 +725,17 @@ class MachineReference:
             if self.drive_mode == L.DRV_RUN:
                 if self.f_out >= self.f_ref:  # reached the set-point since the start
                     self.reached_running = True
-                return L.MS_RUNNING if self.reached_running else L.MS_STARTING
+                if not self.reached_running:
+                    return L.MS_STARTING
+                stalled = abs(self.x[L.X_WM]) < p(L.P_W_STALL)
+                return L.MS_STALLED if stalled else L.MS_RUNNING
         elif self.contactor_closed:
             if self.x[L.X_WM] >= p(L.P_W_RUNNING):
                 self.reached_running = True
-            return L.MS_RUNNING if self.reached_running else L.MS_STARTING
+            if not self.reached_running:
+                return L.MS_STARTING
+            stalled = abs(self.x[L.X_WM]) < p(L.P_W_STALL)
+            return L.MS_STALLED if stalled else L.MS_RUNNING
         if abs(self.x[L.X_WM]) > p(L.P_W_STANDSTILL):
             return L.MS_STOPPING
         return L.MS_STOPPED
@@ -732,6 +780,7 @@ class MachineReference:
             if mode == L.DRV_RAMP_STOP:
                 self.set_drive_mode(L.DRV_OFF, t)
                 self.interrupt_currents()
+                self.brake_power_off(t)
             elif mode == L.DRV_SS1:
                 self.block_gates(t)
 
@@ -758,6 +807,11 @@ class MachineReference:
             self.contactor_closed = False
             self.interrupt_currents()
             self.log(t, L.EV_CONTACTOR_OPENED)
+            self.brake_power_off(t)
+        if self.brake_at >= 0.0 and n >= self.brake_at:
+            self.brake_at = -1.0
+            self.brake_engaged = True
+            self.log(t, L.EV_BRAKE, 1, self.x[L.X_WM])
         if self.on_drive:
             self.drive_logic(n, t, dt)
         for j in range(self.trig_i.shape[0]):
@@ -964,6 +1018,7 @@ class MachineReference:
         s[L.S_F_REF] = self.f_ref
         s[L.S_STO_AT] = self.sto_at
         s[L.S_ACC_CHOPPER] = self.acc_chopper
+        s[L.S_BRAKE_AT] = self.brake_at
         ii = np.zeros(L.N_I, dtype=np.int64)
         ii[L.I_STEP] = self.step
         ii[L.I_CONTACTOR] = int(self.contactor_closed)
@@ -981,6 +1036,7 @@ class MachineReference:
         ii[L.I_CHOPPER_ON] = int(self.chopper_on)
         ii[L.I_DRIVE_FAULT] = self.drive_fault
         ii[L.I_BELT_SLIPPING] = int(self.belt_slipping)
+        ii[L.I_BRAKE] = int(self.brake_engaged)
         return ReferenceResult(
             x=self.x.copy(),
             s=s,

@@ -62,6 +62,7 @@ def build(
     initial: dict | None = None,
     duration_s: float = DURATION_S,
     thermal_coupling: bool = True,
+    faults: list | None = None,
 ) -> Packed:
     data = {
         "name": "kernel_vs_reference",
@@ -73,6 +74,7 @@ def build(
         "operation": operation or {"start_at_s": 0.0},
         "initial": initial or {},
         "events": events or [],
+        "faults": faults or [],
         "streams": {
             "current": {"sample_rate_hz": FAST_HZ},
             "process": {"sample_rate_hz": SLOW_HZ},
@@ -183,6 +185,7 @@ def compare(kern: dict, expected, start: Packed) -> None:
         L.I_STATE_LOGGED,
         L.I_K_FAST,
         L.I_K_SLOW,
+        L.I_BRAKE,
     ):
         assert pk.ii[slot] == expected.ii[slot], f"ii[{slot}]"
     np.testing.assert_array_equal(pk.trig_s[:, 0], expected.trig_s[:, 0])
@@ -194,7 +197,14 @@ def compare(kern: dict, expected, start: Packed) -> None:
 
     # float carried state
     s_k, s_r = pk.s, expected.s
-    for slot in (L.S_THETA_SUPPLY, L.S_RS, L.S_RR, L.S_CONTACTOR_OPEN_AT, L.S_ACC_DT):
+    for slot in (
+        L.S_THETA_SUPPLY,
+        L.S_RS,
+        L.S_RR,
+        L.S_CONTACTOR_OPEN_AT,
+        L.S_ACC_DT,
+        L.S_BRAKE_AT,
+    ):
         assert s_k[slot] == pytest.approx(s_r[slot], rel=RTOL, abs=1e-12), f"s[{slot}]"
     assert_close(s_k[L.S_RELAY_LEVEL], s_r[L.S_RELAY_LEVEL], 1e-15, "relay level")
     assert_close(s_k[L.S_COND_CURRENT_RMS], s_r[L.S_COND_CURRENT_RMS], 1e-12, "rms current")
@@ -354,6 +364,48 @@ def _load_law(kind: int, tn: float = 20.0, a=0.0, b=0.0, c=0.0):
     return make
 
 
+def _with_brake(pk: Packed, torque_n_m: float = 100.0, delay_s: float = 0.005) -> Packed:
+    """The pump with a spring-applied brake on the motor shaft (engaged at standstill)."""
+    pk.p[L.P_BRAKE_TORQUE] = torque_n_m
+    pk.p[L.P_BRAKE_DELAY] = delay_s
+    pk.p[L.P_WEPS_BRAKE] = 2.0 * torque_n_m / (RATE_HZ * pk.p[L.P_JM])
+    pk.ii[L.I_BRAKE] = 1
+    return pk
+
+
+def _case_brake_stop() -> Packed:
+    return _with_brake(build([{"at_s": 0.03, "action": "open_contactor"}]))
+
+
+def _case_brake_released_while_pending() -> Packed:
+    """Opened, and closed again within the brake's delay: the pending engagement is cancelled."""
+    return _with_brake(
+        build(
+            [
+                {"at_s": 0.02, "action": "open_contactor"},
+                {"at_s": 0.045, "action": "close_contactor"},
+            ]
+        ),
+        delay_s=0.02,
+    )
+
+
+def _seizure(target: str, torque: float, runaway_s: float, static_ratio: float):
+    def make() -> Packed:
+        fault = {
+            "kind": "seizure",
+            "target": target,
+            "trigger": {"at_s": 0.03},
+            "friction_torque_n_m": torque,
+            "runaway_s": runaway_s,
+            "static_ratio": static_ratio,
+            "stribeck_speed_rad_s": 20.0,
+        }
+        return build(faults=[fault])
+
+    return make
+
+
 def _case_diverges() -> Packed:
     pk = build()
     pk.p[L.P_I_LIMIT] = 60.0
@@ -377,6 +429,10 @@ CASES = {
     "load_linear": _load_law(L.LOAD_LINEAR),
     "load_polynomial": _load_law(L.LOAD_POLYNOMIAL, a=2.0, b=0.05, c=0.002),
     "diverges": _case_diverges,
+    "brake_stop": _case_brake_stop,
+    "brake_released_while_pending": _case_brake_released_while_pending,
+    "seizure_motor_bearing_step": _seizure("bearing.drive_end", 150.0, 0.0, 1.5),
+    "seizure_load_shaft_runaway": _seizure("load", 80.0, 0.05, 2.0),
 }
 
 
@@ -430,6 +486,25 @@ def test_cases_exercise_what_they_claim(reference_runs) -> None:
     assert L.EV_PARAM_SET in _codes(runs["set_param_trigger"].events)
     div = runs["diverges"]
     assert div.ii[L.I_DIVERGED] == L.DIV_CURRENT and div.ii[L.I_STEP] < 2000
+    brake = runs["brake_stop"]
+    ev = brake.events
+    released = ev[_codes(ev).index(L.EV_BRAKE)]
+    assert released[0] == 0.0 and released[2] == 0  # released at the start
+    engaged = ev[len(ev) - 1 - _codes(ev)[::-1].index(L.EV_BRAKE)]
+    assert engaged[2] == 1 and engaged[0] == pytest.approx(0.055)  # opened 0.05 + 5 ms
+    assert brake.ii[L.I_BRAKE] == 1
+    coast = runs["open_contactor_coast"].x[L.X_WM]
+    assert brake.x[L.X_WM] < coast - 5.0  # the brake decelerates faster than the coast
+    pending = runs["brake_released_while_pending"]
+    assert _codes(pending.events).count(L.EV_BRAKE) == 1  # only the release at the start
+    assert pending.ii[L.I_BRAKE] == 0 and pending.s[L.S_BRAKE_AT] == -1.0
+    for name in ("seizure_motor_bearing_step", "seizure_load_shaft_runaway"):
+        assert runs[name].x[L.X_WM] < runs["dol_start"].x[L.X_WM] - 10.0, name
+    # the motor bearing's seizure heats its node (slot 0), the load-shaft one heats none
+    step = runs["seizure_motor_bearing_step"]
+    dol = runs["dol_start"]
+    node = L.S_TEMPS0 + int(step.p[L.P_NODE_BEARING0])
+    assert step.s[node] - dol.s[node] > 10.0 * (dol.s[node] - 25.0)
 
 
 def test_contactor_opens_exactly_after_its_drop_out_delay(advance) -> None:

@@ -43,11 +43,26 @@ NO_DEFAULT = {
     ("faults", "[]", "gain"),
     ("faults", "[]", "limit"),
     ("faults", "[]", "noise_rms"),
+    ("faults", "[]", "resonance_hz"),
+    ("faults", "[]", "damping_ratio"),  # its default (0.1) applies to sensor_mount_loose only
     ("faults", "[]", "extra_load_pu"),
     ("faults", "[]", "ramp_s"),
     ("faults", "[]", "period_s"),
     ("faults", "[]", "duty"),
     ("faults", "[]", "depth_pu"),
+    ("faults", "[]", "unbalance_pct"),
+    ("faults", "[]", "angle_deg"),  # its default (0) applies to voltage_unbalance only
+    ("faults", "[]", "broken_bars"),
+    ("faults", "[]", "friction_torque_n_m"),
+    ("faults", "[]", "runaway_s"),  # seizure-only parameters, defaults in the fault's code
+    ("faults", "[]", "static_ratio"),
+    ("faults", "[]", "stribeck_speed_rad_s"),
+    ("faults", "[]", "category"),
+    # a trigger gives either at_s or a condition
+    ("faults", "[]", "trigger", "at_s"),
+    ("faults", "[]", "trigger", "when"),
+    ("faults", "[]", "trigger", "when", "above"),
+    ("faults", "[]", "trigger", "when", "below"),
     # a trigger is plain unless it says random or intermittent
     ("faults", "[]", "trigger", "random"),
     ("faults", "[]", "trigger", "intermittent"),

@@ -221,3 +221,57 @@ def test_inner_race_load_zone_modulation_gives_shaft_rate_sidebands():
     assert inner["low"] > 10.0 and inner["high"] > 10.0
     assert outer["carrier"] > 15.0
     assert outer["low"] < 10.0 and outer["high"] < 10.0
+
+
+def _loose_chain(loose: bool, seconds: float = 0.2):
+    """The drive-end vertical sensor chain (no noise, no calibration error) and a 1 kHz tone;
+    with ``loose``, its mount is loose (2 kHz, zeta 0.1) over [0.1, 0.15) s."""
+    machine = _machine(accel={"noise_ug_per_sqrt_hz": 0.0, "sensitivity_error_pct": 0.0})
+    stage = VibrationStage(machine, 1, FS, OVERSAMPLE, 50.0)
+    if loose:
+        stage.loosen_mount("accel_drive_end_vertical_m_s2", 0.1, 0.15, 2000.0, 0.1)
+    n = int(seconds * FS_SYNTH)
+    accel = np.sin(2 * np.pi * 1000.0 * np.arange(n) / FS_SYNTH)
+    return stage.sensors[1], accel
+
+
+def test_loose_mount_swaps_the_mount_response_inside_its_window():
+    stud, accel = _loose_chain(False)
+    loose, _ = _loose_chain(True)
+    x = stud.run(accel, 0).astype(np.float64)
+    y = loose.run(accel, 0).astype(np.float64)
+    t = np.arange(x.size) / FS
+    before, inside, after = t < 0.1, (t >= 0.12) & (t < 0.15), t >= 0.152
+    np.testing.assert_array_equal(x[before], y[before])
+    # steady state inside: the loose mount's gain at 1 kHz over the stud's
+    gain = np.abs(biquad_response(loose.loose[0][2], 1000.0, FS_SYNTH))
+    stud_gain = np.abs(biquad_response(stud.stud_mount, 1000.0, FS_SYNTH))
+    analog = 1.0 / math.sqrt((1 - 0.25) ** 2 + (2 * 0.1 * 0.5) ** 2)
+    assert gain == pytest.approx(analog, rel=0.01)  # pre-warped at 2 kHz: close at 1 kHz
+    assert np.abs(y[inside]).max() == pytest.approx(
+        np.abs(x[inside]).max() * gain / stud_gain, rel=0.005
+    )
+    # the switch carries the last inputs and outputs over: no step, only the resonator
+    # settling (overshoot well below the 1 / (2 zeta) = 5 of a step into the resonance)
+    assert np.abs(y[(t >= 0.1) & (t < 0.12)]).max() < 1.1 * np.abs(y[inside]).max()
+    # back on the stud mount a few resonance periods after the end
+    np.testing.assert_allclose(y[after], x[after], atol=1e-3)
+
+
+@pytest.mark.parametrize("chunk", [1, 333, 4096, 10_007])
+def test_loose_mount_does_not_depend_on_the_chunk_size(chunk):
+    whole, accel = _loose_chain(True)
+    y = whole.run(accel, 0)
+    split, _ = _loose_chain(True)
+    parts = [split.run(accel[j : j + chunk], j) for j in range(0, accel.size, chunk)]
+    np.testing.assert_array_equal(np.concatenate(parts), y)
+
+
+def test_loose_mount_rejects_what_it_cannot_model():
+    stage = VibrationStage(_machine(), 1, FS, OVERSAMPLE, 50.0)
+    with pytest.raises(ValueError, match="no accelerometer column"):
+        stage.loosen_mount("accel_nowhere_m_s2", 0.0, None, 1000.0, 0.1)
+    with pytest.raises(ValueError, match="resonance"):
+        stage.loosen_mount("accel_drive_end_vertical_m_s2", 0.0, None, 0.5 * FS_SYNTH, 0.1)
+    with pytest.raises(ValueError, match="damping"):
+        stage.loosen_mount("accel_drive_end_vertical_m_s2", 0.0, None, 1000.0, 1.0)
