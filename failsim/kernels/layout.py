@@ -246,7 +246,8 @@ PROF_FRICTION = 2  # seizure friction torque (kinetic level), N m
 N_PROF = 3
 
 # ---------------------------------------------------------------- triggers -----------------
-# trig_i[j] = (kind, action, arg, signal); trig_f[j] = (time or threshold, hold_s, value)
+# trig_i[j] = (kind, action, arg, signal); trig_f[j] = (time or threshold, hold_s, value,
+# armed_from_s: a condition is watched only from this time on)
 # trig_s[j] = (fired, held_s)
 TRIG_AT_TIME = 0
 TRIG_ABOVE = 1

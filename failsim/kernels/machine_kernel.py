@@ -1035,7 +1035,7 @@ def advance(
                     _log(ev, ii, t, L.EV_CONTACTOR_OPEN_COMMAND, 1, 0.0)
             for j in range(n_trig):
                 kind = trig_i[j, 0]
-                if kind == L.TRIG_AT_TIME or trig_s[j, 0] != 0.0:
+                if kind == L.TRIG_AT_TIME or trig_s[j, 0] != 0.0 or t < trig_f[j, 3]:
                     continue
                 v = _signal(trig_i[j, 3], x, s, p)
                 hit = (kind == L.TRIG_ABOVE and v > trig_f[j, 0]) or (

@@ -82,6 +82,22 @@ def signal_index(name: str, machine: Machine) -> int:
     return L.SIG_TEMP0 + machine.thermal.index(node)
 
 
+def condition_rows(
+    when: dict, action: int, arg: int, value: float, machine: Machine
+) -> tuple[tuple[int, int, int, int], tuple[float, float, float, float]]:
+    """Kernel trigger rows (trig_i, trig_f) of a condition ``when`` (the scenario mapping:
+    signal, above or below, for_s, after_s) carrying out ``action``."""
+    above = when.get("above")
+    kind = L.TRIG_ABOVE if above is not None else L.TRIG_BELOW
+    threshold = float(above if above is not None else when["below"])
+    hold_s = float(when.get("for_s") or 0.0)
+    armed_from_s = float(when.get("after_s") or 0.0)
+    return (
+        (kind, action, arg, signal_index(when["signal"], machine)),
+        (threshold, hold_s, value, armed_from_s),
+    )
+
+
 def _breakpoints(points: list[tuple[float, float]]) -> np.ndarray:
     return np.asarray(points, dtype=np.float64).reshape(-1, 2)
 
@@ -288,19 +304,19 @@ def pack(
 
     # triggers: the operation's start and stop, then the scenario's events
     rows_i: list[tuple[int, int, int, int]] = []
-    rows_f: list[tuple[float, float, float]] = []
+    rows_f: list[tuple[float, float, float, float]] = []
     labels: list[str] = []
     op = scenario["operation"]
     driven = machine.drive is not None or machine.dc_drive is not None
     if op.get("start_at_s") is not None:
         start = L.ACT_DRIVE_START if driven else L.ACT_CLOSE_CONTACTOR
         rows_i.append((L.TRIG_AT_TIME, start, 0, 0))
-        rows_f.append((float(op["start_at_s"]), 0.0, 0.0))
+        rows_f.append((float(op["start_at_s"]), 0.0, 0.0, 0.0))
         labels.append("operation.start_at_s")
     if op.get("stop_at_s") is not None:
         stop = L.ACT_DRIVE_STOP if driven else L.ACT_OPEN_CONTACTOR
         rows_i.append((L.TRIG_AT_TIME, stop, 0, 0))
-        rows_f.append((float(op["stop_at_s"]), 0.0, 0.0))
+        rows_f.append((float(op["stop_at_s"]), 0.0, 0.0, 0.0))
         labels.append("operation.stop_at_s")
     for j, e in enumerate(scenario.get("events", [])):
         action = ACTIONS[e["action"]]
@@ -308,31 +324,25 @@ def pack(
         value = float(e.get("frequency_hz") or 0.0)
         if e.get("at_s") is not None:
             rows_i.append((L.TRIG_AT_TIME, action, arg, 0))
-            rows_f.append((float(e["at_s"]), 0.0, value))
+            rows_f.append((float(e["at_s"]), 0.0, value, 0.0))
         else:
-            w = e["when"]
-            above = w.get("above")
-            kind = L.TRIG_ABOVE if above is not None else L.TRIG_BELOW
-            thr = float(above if above is not None else w["below"])
-            rows_i.append((kind, action, arg, signal_index(w["signal"], machine)))
-            rows_f.append((thr, float(w.get("for_s", 0.0)), value))
+            row_i, row_f = condition_rows(e["when"], action, arg, value, machine)
+            rows_i.append(row_i)
+            rows_f.append(row_f)
         labels.append(e.get("label") or f"events[{j}]")
     fault_triggers: dict[int, tuple[int, str]] = {}
     for ft in faults.triggers:
         fault_triggers[len(rows_i)] = (ft.fault_index, ft.role)
         if ft.when is None:
             rows_i.append((L.TRIG_AT_TIME, ft.action, ft.arg, 0))
-            rows_f.append((ft.at_s, 0.0, ft.value))
+            rows_f.append((ft.at_s, 0.0, ft.value, 0.0))
         else:
-            w = ft.when
-            above = w.get("above")
-            kind = L.TRIG_ABOVE if above is not None else L.TRIG_BELOW
-            thr = float(above if above is not None else w["below"])
-            rows_i.append((kind, ft.action, ft.arg, signal_index(w["signal"], machine)))
-            rows_f.append((thr, float(w.get("for_s", 0.0)), ft.value))
+            row_i, row_f = condition_rows(ft.when, ft.action, ft.arg, ft.value, machine)
+            rows_i.append(row_i)
+            rows_f.append(row_f)
         labels.append(f"faults[{ft.fault_index}].{ft.role}")
     trig_i = np.array(rows_i, dtype=np.int64).reshape(-1, 4)
-    trig_f = np.array(rows_f, dtype=np.float64).reshape(-1, 3)
+    trig_f = np.array(rows_f, dtype=np.float64).reshape(-1, 4)
     trig_s = np.zeros((len(rows_i), 2))
 
     # initial state

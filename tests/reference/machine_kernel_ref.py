@@ -836,7 +836,9 @@ class MachineReference:
                 if kind == L.TRIG_AT_TIME or self.trig_s[j, 0]:
                     continue
                 v = self.signal(sig)
-                threshold, hold_s, value = self.trig_f[j]
+                threshold, hold_s, value, armed_from = self.trig_f[j]
+                if t < armed_from:  # not watched yet (a start-up bypass)
+                    continue
                 holds = v > threshold if kind == L.TRIG_ABOVE else v < threshold
                 if not holds:
                     self.trig_s[j, 1] = 0.0

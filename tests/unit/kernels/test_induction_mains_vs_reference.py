@@ -88,6 +88,7 @@ def build(
 
 def add_trigger(pk: Packed, row_i: tuple, row_f: tuple) -> Packed:
     pk.trig_i = np.vstack([pk.trig_i, np.array(row_i, dtype=np.int64)])
+    row_f = (*row_f, 0.0) if len(row_f) == 3 else row_f  # armed from t = 0
     pk.trig_f = np.vstack([pk.trig_f, np.array(row_f, dtype=np.float64)])
     pk.trig_s = np.vstack([pk.trig_s, np.zeros(2)])
     pk.trigger_labels = [*pk.trigger_labels, "extra"]
@@ -288,6 +289,18 @@ def _case_speed_condition() -> Packed:
     )
 
 
+def _case_condition_armed_later() -> Packed:
+    """The speed passes 500 rpm within 0.03 s, but the condition is watched from 0.08 s."""
+    return build(
+        [
+            {
+                "when": {"signal": "speed_rpm", "above": 500.0, "after_s": 0.08},
+                "action": "open_contactor",
+            }
+        ]
+    )
+
+
 def _case_many_conditions() -> Packed:
     return build(
         [
@@ -420,6 +433,7 @@ CASES = {
     "rotor_asymmetry": _case_rotor_asymmetry,
     "voltage_unbalance_3pct": _case_unbalance,
     "speed_condition_trigger": _case_speed_condition,
+    "condition_armed_later": _case_condition_armed_later,
     "many_condition_triggers": _case_many_conditions,
     "relay_trip": _case_relay_trip,
     "load_step_hot_60hz": _case_load_step_hot_60hz,
@@ -474,6 +488,9 @@ def test_cases_exercise_what_they_claim(reference_runs) -> None:
     assert _codes(runs["two_lines_open"].events).count(L.EV_PHASE_OPENED) == 2
     speed = runs["speed_condition_trigger"]
     assert speed.trig_s[1, 0] == 1.0 and L.EV_CONTACTOR_OPENED in _codes(speed.events)
+    armed = runs["condition_armed_later"]
+    fired = armed.events[_codes(armed.events).index(L.EV_TRIGGER_FIRED, 1), 0]
+    assert 0.08 <= fired < 0.082 and L.EV_CONTACTOR_OPEN_COMMAND in _codes(armed.events)
     many = runs["many_condition_triggers"]
     assert many.trig_s[1:5, 0].tolist() == [1.0, 1.0, 1.0, 1.0]
     assert many.trig_s[5, 0] == 0.0

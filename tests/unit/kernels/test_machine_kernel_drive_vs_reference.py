@@ -88,6 +88,7 @@ def build(
 
 def add_trigger(pk: Packed, row_i: tuple, row_f: tuple) -> Packed:
     pk.trig_i = np.vstack([pk.trig_i, np.array(row_i, dtype=np.int64)])
+    row_f = (*row_f, 0.0) if len(row_f) == 3 else row_f  # armed from t = 0
     pk.trig_f = np.vstack([pk.trig_f, np.array(row_f, dtype=np.float64)])
     pk.trig_s = np.vstack([pk.trig_s, np.zeros(2)])
     pk.trigger_labels = [*pk.trigger_labels, "extra"]
