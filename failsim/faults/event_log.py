@@ -136,11 +136,14 @@ class EventLog:
     def _fault_trigger(self, t: float, index: int, role: str) -> None:
         info = self.fault_info[index]
         if role == "onset":
+            profile = info.profile
+            if info.relative and profile is not None:  # its times count from this onset
+                profile = [(0.0, 0.0)] + [(t + tr, v) for tr, v in profile]
             self.records.append(
                 EventRecord(
                     t, info.kind, "fault", info.target, info.severity, info.unit,
                     f"scenario: {info.label}" if info.label else "scenario",
-                    fault_index=index, severity_profile=info.profile,
+                    fault_index=index, severity_profile=profile,
                     health_threshold=info.threshold,
                 )
             )  # fmt: skip

@@ -31,7 +31,7 @@ MACHINE_FAULT_KINDS = (
     "emergency_stop",
     "controlled_stop",
 )
-#: kinds the kernel carries out as switching actions: they accept condition triggers
+#: kinds the kernel carries out as switching actions (the others change a profile)
 ACTION_FAULT_KINDS = (
     "phase_loss",
     "voltage_unbalance",
@@ -239,6 +239,8 @@ class FaultInfo:
     profile: list[tuple[float, float]] | None  # severity over time, or None if constant
     label: str
     threshold: float | None = None  # severity at health 0, if machine-dependent
+    #: the profile's times count from the realised onset (a condition-triggered fault)
+    relative: bool = False
 
 
 @dataclass
@@ -259,6 +261,9 @@ class CompiledFaults:
     load_extra: list[tuple[float, float]] = field(default_factory=lambda: [(0.0, 0.0)])
     voltage_factor: list[tuple[float, float]] = field(default_factory=lambda: [(0.0, 1.0)])
     friction: list[tuple[float, float]] = field(default_factory=lambda: [(0.0, 0.0)])
+    #: profiles of condition-triggered faults over the time since their onset:
+    #: (layout REL_* target, breakpoints)
+    relative: list[tuple[int, list[tuple[float, float]]]] = field(default_factory=list)
     seizure: Seizure | None = None
     triggers: list[FaultTrigger] = field(default_factory=list)
     info: dict[int, FaultInfo] = field(default_factory=dict)
@@ -347,9 +352,29 @@ def compile_machine_faults(
         elif kind == "voltage_sag":
             severity = float(f["depth_pu"])
 
+        if when is not None and kind not in ACTION_FAULT_KINDS:
+            # a profile over the time since the onset, started by the condition's trigger
+            if kind == "overload":
+                pts, target = overload_points(f, t_end_s, 0.0, None), L.REL_LOAD
+                severity_pts = pts
+            elif kind == "voltage_sag":
+                pts, target = sag_factor_points(f, t_end_s, 0.0, None), L.REL_VOLTAGE
+            else:
+                pts, target = seizure_points(f, t_end_s, 0.0, None), L.REL_FRICTION
+                severity_pts = pts
+            if len(out.relative) >= L.N_REL_MAX:
+                raise ValueError(
+                    f"at most {L.N_REL_MAX} condition-triggered overloads, sags and seizures"
+                )
+            start = (L.ACT_START_PROFILE, len(out.relative), 0.0)
+            out.relative.append((target, pts))
+            out.triggers.append(FaultTrigger(i, "onset", math.inf, *start, when))
+            profile = severity_pts if kind in ("overload", "seizure") else None
+            out.info[i] = FaultInfo(
+                kind, f["target"], severity, unit, profile, label, threshold, relative=True
+            )
+            continue
         if when is not None:
-            if kind not in ACTION_FAULT_KINDS:
-                raise ValueError(f"{kind} takes no condition trigger")
             windows: list[tuple[float, float | None]] = [(math.inf, None)]
         else:
             windows = fault_windows(trig, t_end_s, seed, i)

@@ -51,7 +51,9 @@ S_F_REF = S_THETA_OUT + 2  # drive frequency set-point, Hz
 S_STO_AT = S_THETA_OUT + 3  # step index at which the drive's gates block (pending); -1 if none
 S_ACC_CHOPPER = S_THETA_OUT + 4  # reserved (the braking power is a process-stream mean)
 S_BRAKE_AT = S_THETA_OUT + 5  # step index at which the spring-applied brake engages; -1 if none
-N_S = S_THETA_OUT + 6
+S_REL_T0 = S_THETA_OUT + 6  # start time of each relative profile, s; -1 until started
+N_REL_MAX = 4
+N_S = S_REL_T0 + N_REL_MAX
 
 # ------------------------------------------------------------------ integer state ----------
 I_STEP = 0  # next solver step index n (time t_n = n / rate)
@@ -205,7 +207,16 @@ P_SEIZE_WS = P_SUPPLY_KIND + 60  # Stribeck speed w_s, rad/s
 P_WEPS_SEIZE = P_SUPPLY_KIND + 61  # regularisation speed, rad/s
 P_SEIZE_BEARING = P_SUPPLY_KIND + 62  # bearing slot whose thermal node takes the heat; -1 none
 P_W_STALL = P_SUPPLY_KIND + 63  # speed below which a powered, running machine has stalled
-N_P = P_SUPPLY_KIND + 64
+# relative profiles (rows N_PROF + r of prof): a fault's profile over the time since a
+# trigger started it (ACT_START_PROFILE), added to the load or friction, or multiplying the
+# supply voltage (REL_* code per profile)
+P_N_REL = P_SUPPLY_KIND + 64
+P_REL_TARGET0 = P_SUPPLY_KIND + 65  # N_REL_MAX slots
+N_P = P_REL_TARGET0 + N_REL_MAX
+
+REL_LOAD = 0  # added to the load scale, per unit
+REL_VOLTAGE = 1  # multiplies the supply-voltage scale
+REL_FRICTION = 2  # added to the seizure friction level, N m
 
 SHAFT_NONE = 0
 SHAFT_MOTOR = 1
@@ -264,6 +275,7 @@ ACT_STO = 8  # safe torque off (stop category 0)
 ACT_SS1 = 9  # safe stop 1 (stop category 1)
 ACT_SS2 = 10  # safe stop 2 (stop category 2)
 ACT_DRIVE_SETPOINT = 11  # value = new frequency set-point, Hz
+ACT_START_PROFILE = 12  # arg = relative profile index r: its clock starts now
 
 # condition signals (evaluated every thermal step)
 SIG_SPEED_RPM = 0

@@ -457,6 +457,8 @@ def _stage_inputs(t, dt, s, ii, p, prof, prof_n, half_step, u):
         u[12] = prof[L.PROF_FRICTION, 0, 1]
         u[13] = u[12]
         u[14] = u[12]
+    if p[L.P_N_REL] > 0.0:
+        _relative_inputs(t, dt, s, ii, p, prof, prof_n, True, u)
     if p[L.P_SUPPLY_KIND] == L.SUPPLY_VFD:
         angle = s[L.S_THETA_OUT]
         f = s[L.S_F_OUT]
@@ -485,9 +487,37 @@ def _stage_inputs(t, dt, s, ii, p, prof, prof_n, half_step, u):
         u[5] = vv * s2
     else:
         vp = p[L.P_V_PEAK]
-        _supply(c0, s0, vp * v0, p, u, 0)
-        _supply(c1, s1, vp * v1, p, u, 2)
-        _supply(c2, s2, vp * v2, p, u, 4)
+        _supply(c0, s0, vp * u[9], p, u, 0)
+        _supply(c1, s1, vp * u[10], p, u, 2)
+        _supply(c2, s2, vp * u[11], p, u, 4)
+
+
+@njit(**NUMBA_OPTIONS)
+def _relative_inputs(t, dt, s, ii, p, prof, prof_n, half_step, u):
+    """Add the started relative profiles (fault profiles over the time since their trigger)
+    to the stage inputs u: load scales u[6..8], voltage scales u[9..11], friction u[12..14]
+    (only the t_n entries unless ``half_step``)."""
+    for r in range(int(p[L.P_N_REL])):
+        t0 = s[L.S_REL_T0 + r]
+        if t0 < 0.0:
+            continue
+        j = L.N_PROF + r
+        c = ii[L.I_PROF_CURSOR0 + j]
+        k = 6 + 3 * int(p[L.P_REL_TARGET0 + r])
+        a = _profile_value(prof, prof_n, j, c, t - t0)
+        if k == 9:
+            u[9] *= a
+        else:
+            u[k] += a
+        if half_step:
+            b = _profile_value(prof, prof_n, j, c, t + 0.5 * dt - t0)
+            e = _profile_value(prof, prof_n, j, c, t + dt - t0)
+            if k == 9:
+                u[10] *= b
+                u[11] *= e
+            else:
+                u[k + 1] += b
+                u[k + 2] += e
 
 
 @njit(**NUMBA_OPTIONS)
@@ -498,6 +528,8 @@ def _source_at(t, s, ii, p, prof, prof_n, u):
     u[6] = _profile_value(prof, prof_n, L.PROF_LOAD, ii[L.I_PROF_CURSOR0 + L.PROF_LOAD], t)
     u[9] = v0
     u[12] = _profile_value(prof, prof_n, L.PROF_FRICTION, ii[L.I_PROF_CURSOR0 + L.PROF_FRICTION], t)
+    if p[L.P_N_REL] > 0.0:
+        _relative_inputs(t, 0.0, s, ii, p, prof, prof_n, False, u)
     if p[L.P_SUPPLY_KIND] == L.SUPPLY_VFD:
         angle = s[L.S_THETA_OUT]
         vv = vf_peak_voltage(s[L.S_F_OUT], p)
@@ -505,7 +537,7 @@ def _source_at(t, s, ii, p, prof, prof_n, u):
         u[1] = vv * math.sin(angle)
     else:
         angle = s[L.S_THETA_SUPPLY]
-        _supply(math.cos(angle), math.sin(angle), p[L.P_V_PEAK] * v0, p, u, 0)
+        _supply(math.cos(angle), math.sin(angle), p[L.P_V_PEAK] * u[9], p, u, 0)
 
 
 @njit(**NUMBA_OPTIONS)
@@ -637,6 +669,10 @@ def _apply_action(action, arg, value, t, x, s, ii, p, ev):
         p[arg] = value
         _log(ev, ii, t, L.EV_PARAM_SET, arg, value)
         return True
+    elif action == L.ACT_START_PROFILE:
+        if s[L.S_REL_T0 + arg] < 0.0:
+            s[L.S_REL_T0 + arg] = t
+            return True
     elif p[L.P_SUPPLY_KIND] != L.SUPPLY_MAINS:
         return _drive_action(action, value, t, x, s, ii, p, ev)
     return False
@@ -1052,8 +1088,13 @@ def advance(
             changed = True
         # profile cursors
         for j in range(prof_n.shape[0]):
+            tj = t
+            if j >= L.N_PROF:
+                if s[L.S_REL_T0 + j - L.N_PROF] < 0.0:
+                    continue
+                tj = t - s[L.S_REL_T0 + j - L.N_PROF]
             m = ii[L.I_PROF_CURSOR0 + j]
-            while m + 1 < prof_n[j] and prof[j, m + 1, 0] <= t:
+            while m + 1 < prof_n[j] and prof[j, m + 1, 0] <= tj:
                 m += 1
             ii[L.I_PROF_CURSOR0 + j] = m
         st = _machine_state(x, s, ii, p)

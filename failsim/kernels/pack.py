@@ -299,6 +299,7 @@ def pack(
         ),
         [(t, v_pu * factor) for t, factor in faults.voltage_factor],
         faults.friction,
+        *(pts for _, pts in faults.relative),
     ]
     prof, prof_n = profile_arrays(prof_lists)
 
@@ -366,6 +367,10 @@ def pack(
         x[L.X_ISB] = motor.field.voltage_v / motor.field.resistance_ohm  # field excited
     s[L.S_STO_AT] = -1.0
     s[L.S_BRAKE_AT] = -1.0
+    s[L.S_REL_T0 : L.S_REL_T0 + L.N_REL_MAX] = -1.0
+    p[L.P_N_REL] = len(faults.relative)
+    for r, (target, _) in enumerate(faults.relative):
+        p[L.P_REL_TARGET0 + r] = target
     ii = np.zeros(L.N_I, dtype=np.int64)
     if p[L.P_BRAKE_TORQUE] > 0.0:
         ii[L.I_BRAKE] = 1  # the machine stands still and unpowered: the brake holds it
@@ -439,7 +444,11 @@ def _pack_seizure(faults, machine: Machine, p: np.ndarray, dt: float) -> None:
     p[L.P_SEIZE_STATIC] = z.static_ratio
     p[L.P_SEIZE_WS] = z.stribeck_speed_rad_s
     p[L.P_SEIZE_BEARING] = float(z.bearing_slot)
-    t_max = max(v for _, v in faults.friction) * z.static_ratio
+    levels = [v for _, v in faults.friction]
+    for target, pts in faults.relative:
+        if target == L.REL_FRICTION:
+            levels += [v for _, v in pts]
+    t_max = max(levels) * z.static_ratio
     inertia = p[L.P_JM] if z.shaft == L.SHAFT_MOTOR else p[L.P_JL]
     p[L.P_WEPS_SEIZE] = max(1e-3, 2.0 * dt * t_max / inertia)
 

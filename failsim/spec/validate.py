@@ -848,7 +848,14 @@ def _check_scenario(d: Mapping[str, Any], src: SpecSource) -> None:
                 at,
             )
 
-    from failsim.faults.machine_faults import ACTION_FAULT_KINDS, STOP_FAULT_KINDS
+    from failsim.faults.machine_faults import (
+        ACTION_FAULT_KINDS,
+        MACHINE_FAULT_KINDS,
+        STOP_FAULT_KINDS,
+    )
+    from failsim.kernels.layout import N_REL_MAX
+
+    n_profiles = 0
 
     for i, fault in enumerate(d["faults"]):
         trigger = fault["trigger"]
@@ -863,14 +870,22 @@ def _check_scenario(d: Mapping[str, Any], src: SpecSource) -> None:
                         trigger[key],
                     )
         if trigger.get("when") is not None:
-            if kind not in ACTION_FAULT_KINDS:
+            if kind not in MACHINE_FAULT_KINDS:
                 raise src.error(
                     ("faults", i, "trigger", "when"),
-                    f"{kind} takes no condition trigger; 'when' is allowed for "
-                    + ", ".join(ACTION_FAULT_KINDS)
-                    + "; give at_s instead",
+                    f"{kind} takes no condition trigger: a sensor fault's window is given by "
+                    "at_s (with duration_s, random or intermittent)",
                     "when",
                 )
+            if kind not in ACTION_FAULT_KINDS:
+                n_profiles += 1
+                if n_profiles > N_REL_MAX:
+                    raise src.error(
+                        ("faults", i, "trigger", "when"),
+                        f"at most {N_REL_MAX} overloads, voltage sags and seizures of a run "
+                        "can have condition triggers",
+                        "when",
+                    )
             for key in ("duration_s", "random", "intermittent"):
                 if trigger.get(key) is not None:
                     raise src.error(

@@ -302,3 +302,36 @@ def test_voltage_unbalance_drives_negative_sequence_current(write_specs):
     before = cur[(cur.t_s >= 0.5) & (cur.t_s < 1.0)]
     rms0 = np.sqrt((before[PHASES] ** 2).mean()).to_numpy()
     assert (rms0.max() - rms0.min()) / rms0.mean() < 0.01
+
+
+def test_condition_triggered_overload_follows_its_realised_onset(write_specs):
+    # an overload ramp started by a condition: its profile counts from the realised onset,
+    # in the physics (shaft torque) and in the labels (severity over time)
+    fault = {
+        "kind": "overload",
+        "target": "load",
+        "trigger": {"when": {"signal": "temp_winding_c", "above": 25.4, "after_s": 1.0}},
+        "extra_load_pu": 0.5,
+        "ramp_s": 1.0,
+    }
+    result = failsim.simulate(write_specs(IDEAL, {"duration_s": 8.0, "faults": [fault]}))
+    ev = result.to_pandas("events")
+    onset = ev[ev.kind == "overload"]
+    assert len(onset) == 1 and math.isnan(float(onset.end_s.iloc[0]))
+    t_on = float(onset.t_s.iloc[0])
+    assert 1.0 <= t_on < 5.0
+    lab = result.labels.to_pandas()
+    np.testing.assert_allclose(
+        lab.severity, 0.5 * np.clip((lab.t_s - t_on) / 1.0, 0.0, 1.0), atol=1e-9
+    )
+    assert float(lab.t_s.min()) >= t_on
+    # quadratic pump load plus breakaway: T = load_pu T_N (w / w_N)^2 + T_0, load_pu 1 before,
+    # 1.5 after
+    proc = result.to_pandas("process")
+    t_n, n_n = 49.5, 1438.0
+    load = failsim.load_machine("im_7p5kw_pump").data["load"]
+    assert (load["rated_torque_n_m"], load["rated_speed_rpm"]) == (t_n, n_n)
+    for lo, hi, scale in ((t_on - 0.4, t_on - 0.05, 1.0), (t_on + 2.0, t_on + 3.0, 1.5)):
+        seg = proc[(proc.t_s > lo) & (proc.t_s <= hi)]
+        expected = scale * t_n * (seg.speed_rpm / n_n) ** 2 + load["breakaway_torque_n_m"]
+        np.testing.assert_allclose(seg.torque_shaft_n_m, expected, rtol=0.01)

@@ -251,6 +251,8 @@ class MachineReference:
         # spring-applied brake
         self.brake_engaged = bool(ii[L.I_BRAKE])
         self.brake_at = float(s[L.S_BRAKE_AT])
+        # relative profiles: start times (-1 until a trigger starts them)
+        self.rel_t0 = [float(s[L.S_REL_T0 + r]) for r in range(L.N_REL_MAX)]
         # integrals since the last thermal step
         self.acc_time = float(s[L.S_ACC_DT])
         self.acc_losses = {
@@ -274,6 +276,23 @@ class MachineReference:
 
     def profile(self, j: int, t: float) -> float:
         return profile_value(self.prof[j, : self.prof_n[j]], t)
+
+    def relative(self, target: int, t: float) -> list[float]:
+        """Values at t of the started relative profiles acting on ``target`` (REL_*)."""
+        out = []
+        for r in range(int(self.param(L.P_N_REL))):
+            if self.rel_t0[r] >= 0.0 and int(self.param(L.P_REL_TARGET0 + r)) == target:
+                out.append(self.profile(L.N_PROF + r, t - self.rel_t0[r]))
+        return out
+
+    def load_scale(self, t: float) -> float:
+        return self.profile(L.PROF_LOAD, t) + sum(self.relative(L.REL_LOAD, t))
+
+    def voltage_scale(self, t: float) -> float:
+        return self.profile(L.PROF_VOLTAGE, t) * math.prod(self.relative(L.REL_VOLTAGE, t))
+
+    def friction_level(self, t: float) -> float:
+        return self.profile(L.PROF_FRICTION, t) + sum(self.relative(L.REL_FRICTION, t))
 
     def open_line_index(self) -> int | None:
         """The single open line, or None when all three conduct."""
@@ -328,7 +347,7 @@ class MachineReference:
             u = self.vf_amplitude(self.f_out) * cmath.exp(1j * theta)
             u_max = max(v_dc, 0.0) / math.sqrt(3.0)
             return u * (u_max / abs(u)) if abs(u) > u_max else u
-        amplitude = p(L.P_V_PEAK) * self.profile(L.PROF_VOLTAGE, t)
+        amplitude = p(L.P_V_PEAK) * self.voltage_scale(t)
         positive = cmath.exp(1j * theta)
         negative = p(L.P_UNBALANCE) * cmath.exp(-1j * (theta + p(L.P_UNBALANCE_ANGLE)))
         return amplitude * (positive + negative)
@@ -356,7 +375,7 @@ class MachineReference:
         else:
             a, b, c = p(L.P_LOAD_A), p(L.P_LOAD_B), p(L.P_LOAD_C)
             law = sign * (a + b * abs(w_out) + c * w_out**2)
-        return self.profile(L.PROF_LOAD, t) * law
+        return self.load_scale(t) * law
 
     def load_side(self, x: np.ndarray, t: float) -> LoadSide:
         p = self.param
@@ -381,7 +400,7 @@ class MachineReference:
             resistance = (main + p(L.P_CONV_SPECIAL)) * direction + q_g * p(L.P_CONV_LIFT) * G_N
             dv_belt = (belt_force - resistance) / (p(L.P_BELT_MASS) + mass)
             feeder = min(max(v_belt / p(L.P_BELT_VN), 0.0), 1.0)
-            feed = p(L.P_FEED_KG_S) * self.profile(L.PROF_LOAD, t) * feeder
+            feed = p(L.P_FEED_KG_S) * self.load_scale(t) * feeder
             dm_load = feed - mass * max(v_belt, 0.0) / p(L.P_CONV_LEN)
             torque_out = belt_force * r
         else:
@@ -442,7 +461,7 @@ class MachineReference:
         if self.on_drive:
             v_dc = x[L.X_VDC]
             if self.contactor_closed:
-                v_rect = p(L.P_DRV_VRECT) * self.profile(L.PROF_VOLTAGE, t)
+                v_rect = p(L.P_DRV_VRECT) * self.voltage_scale(t)
                 i_rect = max(0.0, (v_rect - v_dc) / p(L.P_DRV_RSRC))
             p_inverter = 1.5 * dot(u_terminal, line_current) if self.stator_conducts() else 0.0
             if self.chopper_on and p(L.P_DRV_RBRAKE) > 0.0:
@@ -463,7 +482,7 @@ class MachineReference:
             torque_brake = p(L.P_BRAKE_TORQUE) * math.tanh(w_m / p(L.P_WEPS_BRAKE))
         # seizure: Stribeck friction on the motor or the load shaft, its heat in a bearing
         seize_m = seize_l = loss_seize = 0.0
-        level = self.profile(L.PROF_FRICTION, t)
+        level = self.friction_level(t)
         if level != 0.0:
             motor_side = p(L.P_SEIZE_SHAFT) == L.SHAFT_MOTOR
             w = w_m if motor_side else w_l
@@ -714,6 +733,9 @@ class MachineReference:
         elif action == L.ACT_SET_PARAM:
             self.p[arg] = value
             self.log(t, L.EV_PARAM_SET, arg, value)
+        elif action == L.ACT_START_PROFILE:
+            if self.rel_t0[arg] < 0.0:
+                self.rel_t0[arg] = t
         elif self.on_drive:
             self.command_drive(action, value, t)
 
@@ -1021,6 +1043,7 @@ class MachineReference:
         s[L.S_STO_AT] = self.sto_at
         s[L.S_ACC_CHOPPER] = self.acc_chopper
         s[L.S_BRAKE_AT] = self.brake_at
+        s[L.S_REL_T0 : L.S_REL_T0 + L.N_REL_MAX] = self.rel_t0
         ii = np.zeros(L.N_I, dtype=np.int64)
         ii[L.I_STEP] = self.step
         ii[L.I_CONTACTOR] = int(self.contactor_closed)

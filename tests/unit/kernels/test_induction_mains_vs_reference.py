@@ -419,6 +419,21 @@ def _seizure(target: str, torque: float, runaway_s: float, static_ratio: float):
     return make
 
 
+def _case_condition_profiles() -> Packed:
+    """Overload, sag and seizure started by conditions: profiles over the time since."""
+    speed = {"signal": "speed_rpm", "above": 600.0}
+    return build(
+        faults=[
+            {"kind": "overload", "target": "load", "trigger": {"when": speed},
+             "extra_load_pu": 0.8, "ramp_s": 0.01},
+            {"kind": "voltage_sag", "target": "supply", "depth_pu": 0.3,
+             "trigger": {"when": {"signal": "torque_n_m", "above": 60.0, "after_s": 0.04}}},
+            {"kind": "seizure", "target": "load", "friction_torque_n_m": 40.0,
+             "runaway_s": 0.02, "trigger": {"when": {**speed, "after_s": 0.07}}},
+        ]
+    )  # fmt: skip
+
+
 def _case_diverges() -> Packed:
     pk = build()
     pk.p[L.P_I_LIMIT] = 60.0
@@ -447,6 +462,7 @@ CASES = {
     "brake_released_while_pending": _case_brake_released_while_pending,
     "seizure_motor_bearing_step": _seizure("bearing.drive_end", 150.0, 0.0, 1.5),
     "seizure_load_shaft_runaway": _seizure("load", 80.0, 0.05, 2.0),
+    "condition_started_profiles": _case_condition_profiles,
 }
 
 
@@ -517,6 +533,9 @@ def test_cases_exercise_what_they_claim(reference_runs) -> None:
     assert pending.ii[L.I_BRAKE] == 0 and pending.s[L.S_BRAKE_AT] == -1.0
     for name in ("seizure_motor_bearing_step", "seizure_load_shaft_runaway"):
         assert runs[name].x[L.X_WM] < runs["dol_start"].x[L.X_WM] - 10.0, name
+    rel = runs["condition_started_profiles"]
+    starts = rel.s[L.S_REL_T0 : L.S_REL_T0 + 3]
+    assert (starts > 0.0).all() and starts[1] >= 0.04 and 0.07 <= starts[2] < 0.1, starts
     # the motor bearing's seizure heats its node (slot 0), the load-shaft one heats none
     step = runs["seizure_motor_bearing_step"]
     dol = runs["dol_start"]
