@@ -212,7 +212,8 @@ P_W_STALL = P_SUPPLY_KIND + 63  # speed below which a powered, running machine h
 # supply voltage (REL_* code per profile)
 P_N_REL = P_SUPPLY_KIND + 64
 P_REL_TARGET0 = P_SUPPLY_KIND + 65  # N_REL_MAX slots
-N_P = P_REL_TARGET0 + N_REL_MAX
+P_BELT_FMAX_S = P_REL_TARGET0 + N_REL_MAX  # static capstan limit T2 (e^(mu_s wrap) - 1), N
+N_P = P_BELT_FMAX_S + 1
 
 REL_LOAD = 0  # added to the load scale, per unit
 REL_VOLTAGE = 1  # multiplies the supply-voltage scale

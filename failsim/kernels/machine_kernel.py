@@ -352,11 +352,14 @@ def _deriv(x, ua, ub, load_scale, vscale, fric, s, ii, p, dx, aux):
         # Euler-Eytelwein capstan limit with a Stribeck friction coefficient, regularised:
         # static friction holds within the creep band of the regularisation (|v_rel| up to
         # 3 v_eps, where tanh has reached 0.995); beyond it the coefficient falls to kinetic
-        v_over = max(abs(vrel) - 3.0 * p[L.P_BELT_VEPS], 0.0)
-        mu = p[L.P_BELT_MU_K] + (p[L.P_BELT_MU_S] - p[L.P_BELT_MU_K]) * math.exp(
-            -v_over / p[L.P_BELT_VSTRIB]
-        )
-        fmax = p[L.P_BELT_T2] * (math.exp(mu * p[L.P_BELT_WRAP]) - 1.0)
+        v_over = abs(vrel) - 3.0 * p[L.P_BELT_VEPS]
+        if v_over <= 0.0:  # within the creep band: the static capstan limit (precomputed)
+            fmax = p[L.P_BELT_FMAX_S]
+        else:
+            mu = p[L.P_BELT_MU_K] + (p[L.P_BELT_MU_S] - p[L.P_BELT_MU_K]) * math.exp(
+                -v_over / p[L.P_BELT_VSTRIB]
+            )
+            fmax = p[L.P_BELT_T2] * (math.exp(mu * p[L.P_BELT_WRAP]) - 1.0)
         ft = fmax * _fast_tanh(vrel / p[L.P_BELT_VEPS])
         # running resistance (DIN 22101 form) of belt, idlers and bulk load; lift
         mload = max(x[L.X_MLOAD], 0.0)
@@ -610,6 +613,12 @@ def _opening_step(t, p):
 
 
 @njit(**NUMBA_OPTIONS)
+def _derived_params(p):
+    """Parameters derived from others (refreshed whenever parameters may have changed)."""
+    p[L.P_BELT_FMAX_S] = p[L.P_BELT_T2] * (math.exp(p[L.P_BELT_MU_S] * p[L.P_BELT_WRAP]) - 1.0)
+
+
+@njit(**NUMBA_OPTIONS)
 def _brake_power_off(t, s, ii, p):
     """The motor's power is removed: the brake coil drops and the springs engage the brake
     after its delay (on the step grid). No effect without a brake or when already engaged."""
@@ -667,6 +676,7 @@ def _apply_action(action, arg, value, t, x, s, ii, p, ev):
             return True
     elif action == L.ACT_SET_PARAM:
         p[arg] = value
+        _derived_params(p)
         _log(ev, ii, t, L.EV_PARAM_SET, arg, value)
         return True
     elif action == L.ACT_START_PROFILE:
@@ -1017,6 +1027,7 @@ def advance(
     vfd = p[L.P_SUPPLY_KIND] == L.SUPPLY_VFD
     driven = p[L.P_SUPPLY_KIND] != L.SUPPLY_MAINS
     ii[L.I_CACHE_VALID] = 0
+    _derived_params(p)
 
     n = ii[L.I_STEP]
     while n < n_end:

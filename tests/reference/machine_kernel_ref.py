@@ -205,6 +205,7 @@ class MachineReference:
     def __init__(self, packed: Packed):
         pk = packed.copy()
         self.p = pk.p
+        self.derive_params()
         if int(self.p[L.P_MOTOR_KIND]) != L.MOTOR_INDUCTION:
             raise NotImplementedError("the reference covers the induction motor only")
         supply_kind = int(self.p[L.P_SUPPLY_KIND])
@@ -271,6 +272,11 @@ class MachineReference:
         self.slow_states: list[np.ndarray] = []  # relay level and temperatures during the step
 
     # ------------------------------------------------------------------ helpers
+    def derive_params(self) -> None:
+        """The kernel's derived parameters (a cache of the static capstan limit)."""
+        p = self.p
+        p[L.P_BELT_FMAX_S] = p[L.P_BELT_T2] * (math.exp(p[L.P_BELT_MU_S] * p[L.P_BELT_WRAP]) - 1)
+
     def param(self, index: int) -> float:
         return float(self.p[index])
 
@@ -732,6 +738,7 @@ class MachineReference:
                 self.log(t, L.EV_PHASE_RESTORED, arg)
         elif action == L.ACT_SET_PARAM:
             self.p[arg] = value
+            self.derive_params()
             self.log(t, L.EV_PARAM_SET, arg, value)
         elif action == L.ACT_START_PROFILE:
             if self.rel_t0[arg] < 0.0:
