@@ -20,6 +20,7 @@ import pyarrow as pa
 from ._version import __version__
 from .components.machine import Machine
 from .errors import OutputError, SimulationDivergedError, SpecError
+from .faults.bearing_defects import bearing_defects_from_spec, failure_size_mm, impact_train
 from .faults.event_log import EventLog, EventRecord
 from .faults.labels import label_columns, labels_table
 from .faults.machine_faults import STOP_FAULT_KINDS
@@ -181,6 +182,7 @@ class RunEngine:
         self.sensor_faults = self._sensor_faults()
         if self.vibration is not None:
             loosen_mounts(self.vibration, self.sensor_faults)
+        self._add_bearing_defects()
         self.common_metadata = common
         self.process_t: list[np.ndarray] = []
 
@@ -211,6 +213,31 @@ class RunEngine:
                 )
             )
         return faults
+
+    def _add_bearing_defects(self) -> None:
+        """Impact sources of the scenario's bearing defects in the vibration stage, each
+        window logged as a fault event (onset, end, bearing, width)."""
+        duration = float(self.scenario.data["duration_s"])
+        defects = bearing_defects_from_spec(self.scenario.data["faults"], self.seed, duration)
+        bearings = {b.name: b for b in self.machine.bearings}
+        for d in defects:
+            bearing = bearings[d.bearing]
+            if self.vibration is None:
+                raise SpecError(
+                    f"faults[{d.index}]: bearing_defect needs the vibration stream (the machine "
+                    f"{self.machine.name!r} has no accelerometers or vibration model)"
+                )
+            rated = self.machine.motor.rated_speed_rad_s
+            self.vibration.add_impacts(impact_train(d, bearing, rated, self.seed))
+            for on, off in d.windows:
+                self.log.records.append(
+                    EventRecord(
+                        on, "bearing_defect", "fault", f"bearing.{d.bearing}", d.size_mm, "mm",
+                        source=f"scenario: {d.label}" if d.label else "scenario",
+                        end_s=off, fault_index=d.index,
+                        health_threshold=failure_size_mm(bearing),
+                    )
+                )  # fmt: skip
 
     def _check_target(self, index: int, target: str, path: str | None) -> None:
         """A sensor fault's target must be a channel of one of the run's streams."""

@@ -67,6 +67,11 @@ FAULT_KINDS: tuple[FaultKind, ...] = (
         "faults/stops.md",
     ),
     FaultKind(
+        "bearing_defect", "machine", "size_mm", "mm",
+        "localised defect on a bearing's outer race, inner race, ball or cage: impacts at "
+        "BPFO, BPFI, 2 BSF or FTF", "faults/bearing-defects.md",
+    ),
+    FaultKind(
         "sensor_bias", "sensor", "offset", "u",
         "constant offset added to the measured value", "faults/sensor-faults.md",
     ),

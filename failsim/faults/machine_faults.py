@@ -52,6 +52,7 @@ SEVERITY: dict[str, tuple[str, float | None]] = {
     "seizure": ("N m", None),  # the motor's breakdown torque: the train locks up
     "emergency_stop": ("category", 0.0),  # out of production from the onset
     "controlled_stop": ("category", 0.0),
+    "bearing_defect": ("mm", None),  # a quarter of the element diameter (bearing_defects.py)
 }
 
 

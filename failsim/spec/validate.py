@@ -873,8 +873,8 @@ def _check_scenario(d: Mapping[str, Any], src: SpecSource) -> None:
             if kind not in MACHINE_FAULT_KINDS:
                 raise src.error(
                     ("faults", i, "trigger", "when"),
-                    f"{kind} takes no condition trigger: a sensor fault's window is given by "
-                    "at_s (with duration_s, random or intermittent)",
+                    f"{kind} takes no condition trigger: its windows are given by at_s (with "
+                    "duration_s, random or intermittent)",
                     "when",
                 )
             if kind not in ACTION_FAULT_KINDS:
@@ -1040,6 +1040,8 @@ def _check_machine_faults(
                     target,
                 )
             seizure_target = target
+        if kind == "bearing_defect":
+            _check_bearing_defect(i, target, machine, bearings, src)
         if kind == "broken_rotor_bars":
             motor = machine["motor"]
             bars = motor.get("rotor_bars")
@@ -1058,3 +1060,42 @@ def _check_machine_faults(
                     f"{(bars - 1) // 3} adjacent bars can break (fewer than a third)",
                     n,
                 )
+
+
+def _check_bearing_defect(
+    i: int, target: str, machine: Mapping[str, Any], bearings: list[str], src: SpecSource
+) -> None:
+    """A bearing defect needs a declared bearing with a geometry (for its frequencies) and a
+    vibration stream (for its signature)."""
+    name = machine["name"]
+    b = target.split(".", 1)[1]
+    if b not in bearings:
+        known = ", ".join(f"bearing.{x}" for x in bearings) or "none"
+        raise src.error(
+            ("faults", i, "target"),
+            f"{show(target)} is not allowed: machine {name!r} has no bearing {b!r}; "
+            f"{_suggest(b, bearings)}bearings: {known}",
+            target,
+        )
+    spec = next(x for x in machine["bearings"] if x["name"] == b)
+    if not spec.get("geometry"):
+        from failsim.catalogue.bearings import lookup_bearing
+        from failsim.errors import SpecError
+
+        try:
+            lookup_bearing(str(spec.get("designation", "")))
+        except SpecError:
+            raise src.error(
+                ("faults", i, "target"),
+                f"{show(target)} is not allowed: bearing {b!r} of machine {name!r} has no "
+                "geometry (give bearings[].geometry or a catalogue designation), so its "
+                "defect frequencies are unknown",
+                target,
+            ) from None
+    if not machine.get("accelerometers") or not machine.get("vibration"):
+        raise src.error(
+            ("faults", i, "kind"),
+            f"'bearing_defect' is not allowed on machine {name!r}: it shows in the vibration "
+            "stream, and the machine has no accelerometers or vibration model",
+            "bearing_defect",
+        )

@@ -112,6 +112,9 @@ class ImpactTrain:
         defect_angle_rad: float = 0.0,
         load_zone_epsilon: float = 0.5,
         load_zone_floor: float = 0.0,
+        speed_ref_rad_s: float = 0.0,
+        speed_exponent: float = 0.0,
+        windows: list[tuple[float, float | None]] | None = None,
     ):
         """``modulation``: how the load zone weights each impact (Harris's load distribution
         q(psi), physics.md section 2, with a floor for the part outside the zone):
@@ -122,6 +125,11 @@ class ImpactTrain:
         - ``"rotating"``: a defect on a part turning at ``carrier_order`` x shaft speed through
           the fixed load zone: the inner race (1.0: sidebands at +/- f_r around BPFI) or a
           rolling element carried by the cage (FTF order: modulation at the cage frequency).
+
+        With ``speed_ref_rad_s`` > 0 the impulse scales as (|w| / speed_ref)^speed_exponent
+        with the shaft speed w at the impact. ``windows`` [(onset_s, end_s or None)] limit the
+        impacts to the times a fault is active (all the time when None); the train advances
+        through the angles regardless, so the draws do not depend on the windows.
         """
         if modulation not in ("none", "fixed", "rotating"):
             raise ValueError(f"modulation must be none, fixed or rotating, not {modulation!r}")
@@ -137,6 +145,9 @@ class ImpactTrain:
         self.defect_angle = defect_angle_rad
         self.epsilon = load_zone_epsilon
         self.floor = load_zone_floor
+        self.speed_ref = speed_ref_rad_s
+        self.speed_exponent = speed_exponent
+        self.windows = windows
 
     def _weights(self, angles: np.ndarray) -> np.ndarray:
         """Load-zone weight of impacts at shaft angles ``angles`` (rad)."""
@@ -155,8 +166,16 @@ class ImpactTrain:
     def _spacing(self) -> float:
         return self.spacing * (1.0 + self.slip_std * self.rng.standard_normal())
 
-    def forces(self, theta: np.ndarray, fs: float) -> tuple[np.ndarray, np.ndarray]:
-        """Horizontal and vertical force samples (N) of the impacts within this chunk."""
+    def forces(
+        self,
+        theta: np.ndarray,
+        fs: float,
+        omega: np.ndarray | None = None,
+        j0: int = 0,
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Horizontal and vertical force samples (N) of the impacts within this chunk, whose
+        first sample has synthesis index ``j0`` (time j0 / fs); ``omega`` (rad/s) is needed
+        for a speed-dependent impulse."""
         n = theta.shape[0]
         out = np.zeros(n)
         if n == 0:
@@ -172,5 +191,14 @@ class ImpactTrain:
             at = np.asarray(angles)
             j = np.searchsorted(theta, at, side="left")
             # an impulse of I N s over one 1/fs sample, weighted by the load zone
-            np.add.at(out, j, self.impulse * fs * self._weights(at))
+            amp = self.impulse * fs * self._weights(at)
+            if self.speed_ref > 0.0 and omega is not None:
+                amp *= (np.abs(omega[j]) / self.speed_ref) ** self.speed_exponent
+            if self.windows is not None:
+                t = (j0 + j) / fs
+                active = np.zeros(j.shape, dtype=bool)
+                for on, off in self.windows:
+                    active |= (t >= on) & (t < (np.inf if off is None else off))
+                amp = np.where(active, amp, 0.0)
+            np.add.at(out, j, amp)
         return out * math.cos(self.direction), out * math.sin(self.direction)

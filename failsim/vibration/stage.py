@@ -302,7 +302,7 @@ class VibrationStage:
                 out[loc] += extra[i]
         return out
 
-    def _extra_forces(self, trace: np.ndarray) -> np.ndarray:
+    def _extra_forces(self, trace: np.ndarray, j0: int = 0) -> np.ndarray:
         """Forces (locations, 3, n) of the impact sources and the gear mesh; shape
         (locations, 3, 0) when there are none."""
         theta = trace[L.T_THETA_M]
@@ -312,7 +312,7 @@ class VibrationStage:
             return np.zeros((len(self.locations), 3, 0))
         out = np.zeros((len(self.locations), 3, n))
         for src in self.impacts:
-            ih, iv = src.forces(theta, self.fs_synth)
+            ih, iv = src.forces(theta, self.fs_synth, trace[L.T_WM], j0)
             i = self.locations.index(src.location)
             out[i, 0] += ih
             out[i, 1] += iv
@@ -327,9 +327,10 @@ class VibrationStage:
             out[self.mesh_location, 1] += f
         return out
 
-    def accelerations(self, trace: np.ndarray) -> np.ndarray:
+    def accelerations(self, trace: np.ndarray, j0: int = 0) -> np.ndarray:
         """True acceleration (m/s^2) at each accelerometer along its axis, synthesis rate,
-        shape (sensors, n): one fused pass over the samples."""
+        shape (sensors, n), for a trace chunk whose first sample has synthesis index ``j0``:
+        one fused pass over the samples."""
         theta, omega, psi_a, psi_b = trace_columns(trace)
         n = theta.shape[0]
         n_loc = len(self.locations)
@@ -339,7 +340,7 @@ class VibrationStage:
                 noise[i] = self.noise_rng[loc].standard_normal((n, 2), dtype=np.float32)
         else:
             noise = np.zeros((n_loc, 0, 2), dtype=np.float32)
-        impacts = self._extra_forces(trace)
+        impacts = self._extra_forces(trace, j0)
         vib = self.machine.vibration
         mag_k = vib.magnetic_force_n / (self.psi_rated * self.psi_rated)
         return structure_run(
@@ -378,7 +379,7 @@ class VibrationStage:
 
     def process(self, trace: np.ndarray, j0: int) -> dict[str, np.ndarray]:
         """Measured columns for a trace chunk whose first sample has synthesis index j0."""
-        accels = self.accelerations(trace)
+        accels = self.accelerations(trace, j0)
         return {s.acc.column: s.run(accels[i], j0) for i, s in enumerate(self.sensors)}
 
     def loosen_mount(

@@ -58,6 +58,10 @@ NO_DEFAULT = {
     ("faults", "[]", "static_ratio"),
     ("faults", "[]", "stribeck_speed_rad_s"),
     ("faults", "[]", "category"),
+    ("faults", "[]", "part"),  # bearing_defect parameters, defaults in the fault's code
+    ("faults", "[]", "size_mm"),
+    ("faults", "[]", "position_deg"),
+    ("faults", "[]", "slip_pct"),
     # a trigger gives either at_s or a condition
     ("faults", "[]", "trigger", "at_s"),
     ("faults", "[]", "trigger", "when"),
