@@ -229,13 +229,15 @@ class RunEngine:
                 )
             rated = self.machine.motor.rated_speed_rad_s
             self.vibration.add_impacts(impact_train(d, bearing, rated, self.seed))
+            failure_mm = failure_size_mm(bearing)
             for on, off in d.windows:
                 self.log.records.append(
                     EventRecord(
                         on, "bearing_defect", "fault", f"bearing.{d.bearing}", d.size_mm, "mm",
                         source=f"scenario: {d.label}" if d.label else "scenario",
-                        end_s=off, fault_index=d.index,
-                        health_threshold=failure_size_mm(bearing),
+                        end_s=off, fault_index=d.index, health_threshold=failure_mm,
+                        severity_profile=d.width_profile(failure_mm),
+                        failure_t_s=d.failure_time_s(),
                     )
                 )  # fmt: skip
 

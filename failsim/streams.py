@@ -199,5 +199,14 @@ LABELS_SCHEMA = pa.schema(
         pa.field("severity_unit", pa.string()),
         pa.field("health", pa.float32(), metadata={"unit": "1", "description": "1 new, 0 failed"}),
         pa.field("phase", pa.string(), metadata={"description": "incipient, developing, failed"}),
+        pa.field(
+            "rul_s",
+            pa.float32(),
+            metadata={
+                "unit": "s",
+                "description": "remaining useful life: time until health reaches 0 under the "
+                "fault's growth law; null for a fault without one",
+            },
+        ),
     ]
 )

@@ -15,7 +15,10 @@ Impulse of one impact (an engineering model, stated in docs/faults/bearing-defec
 the load the element carries, Q_max = 5 F_r / (Z cos alpha) (Stribeck) times its load-zone
 weight, over the time the element takes to cross the defect at the rated speed (the
 contact unloads and reloads across it), scaled with the speed^1.5 that measured defect
-amplitudes follow. ``v`` is the speed at which the contact crosses the defect:
+amplitudes follow. A growing defect (``growth.time_to_failure_s``) widens exponentially
+from its onset width w_0 to the failure width w_f = d / 4 in that time,
+w(t) = w_0 (w_f / w_0)^((t - t_on) / T_f), and its impulses follow w(t).
+``v`` is the speed at which the contact crosses the defect:
 outer race FTF w r_o, inner race (1 - FTF) w r_i, element BSF w d / 2. The cage carries no
 rolling load: a damaged pocket is knocked by its rolling element, an impulse of the element's
 momentum m_e FTF w D / 2 once per cage turn.
@@ -26,6 +29,8 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+
+import numpy as np
 
 from ..components.drivetrain import Bearing
 from ..rng import component_rng
@@ -53,6 +58,26 @@ class BearingDefect:
     slip_std: float
     windows: list[tuple[float, float | None]]
     label: str = ""
+    time_to_failure_s: float | None = None  # growth to the failure width, from the onset
+
+    def width_profile(self, failure_mm: float) -> list[tuple[float, float]] | None:
+        """Width (mm) over time as breakpoints (exponential growth sampled at 41 points, then
+        held at the failure width), or None for a defect that does not grow."""
+        t_f = self.time_to_failure_s
+        if t_f is None:
+            return None
+        on = self.windows[0][0]
+        w0 = self.size_mm
+        ratio = max(failure_mm / w0, 1.0)
+        pts = [(0.0, w0)]
+        for k in range(41):
+            pts.append((on + t_f * k / 40.0, w0 * ratio ** (k / 40.0)))
+        return pts
+
+    def failure_time_s(self) -> float | None:
+        """When the growing defect reaches the failure width (s), or None."""
+        t_f = self.time_to_failure_s
+        return None if t_f is None else self.windows[0][0] + t_f
 
 
 def bearing_defects_from_spec(
@@ -76,6 +101,9 @@ def bearing_defects_from_spec(
                 slip_std=float(f.get("slip_pct", 1.5)) / 100.0,
                 windows=windows,
                 label=f.get("label", ""),
+                time_to_failure_s=(
+                    float(f["growth"]["time_to_failure_s"]) if f.get("growth") else None
+                ),
             )
         )
     return out
@@ -114,6 +142,11 @@ def impact_train(
     else:
         q_max = 5.0 * bearing.radial_load_n / (g.n_elements * cos_a)
         impulse = q_max * (defect.size_mm * 1e-3) / crossing_speed
+    scale = None
+    widths = defect.width_profile(failure_size_mm(bearing))
+    if widths is not None and defect.part != "cage":
+        times = np.array([p[0] for p in widths])
+        scale = (times, np.array([p[1] for p in widths]) / defect.size_mm)
     return ImpactTrain(
         bearing.name,
         order,
@@ -128,4 +161,5 @@ def impact_train(
         speed_ref_rad_s=w_n,
         speed_exponent=SPEED_EXPONENT,
         windows=defect.windows,
+        scale_profile=scale,
     )

@@ -45,6 +45,8 @@ class EventRecord:
     severity_profile: list[tuple[float, float]] | None = None
     #: severity at which health reaches 0, when it depends on the machine
     health_threshold: float | None = None
+    #: time (s) at which health reaches 0 under the fault's growth law, if it has one
+    failure_t_s: float | None = None
 
 
 @dataclass

@@ -90,5 +90,9 @@ def labels_table(t_s: np.ndarray, log: EventLog) -> pa.Table:
         rows["severity_unit"].extend([r.value_unit] * sel.size)
         rows["health"].extend(h.tolist())
         rows["phase"].extend(phase_of(h).tolist())
+        if r.failure_t_s is None:
+            rows["rul_s"].extend([None] * sel.size)
+        else:
+            rows["rul_s"].extend(np.maximum(r.failure_t_s - sel, 0.0).tolist())
     table = pa.Table.from_pydict(rows, schema=LABELS_SCHEMA)
     return table.sort_by([("t_s", "ascending"), ("fault_index", "ascending")])

@@ -115,6 +115,7 @@ class ImpactTrain:
         speed_ref_rad_s: float = 0.0,
         speed_exponent: float = 0.0,
         windows: list[tuple[float, float | None]] | None = None,
+        scale_profile: tuple[np.ndarray, np.ndarray] | None = None,
     ):
         """``modulation``: how the load zone weights each impact (Harris's load distribution
         q(psi), physics.md section 2, with a floor for the part outside the zone):
@@ -130,6 +131,8 @@ class ImpactTrain:
         with the shaft speed w at the impact. ``windows`` [(onset_s, end_s or None)] limit the
         impacts to the times a fault is active (all the time when None); the train advances
         through the angles regardless, so the draws do not depend on the windows.
+        ``scale_profile`` (times s, factors) scales the impulse over time, linearly between
+        the points (a growing defect).
         """
         if modulation not in ("none", "fixed", "rotating"):
             raise ValueError(f"modulation must be none, fixed or rotating, not {modulation!r}")
@@ -148,6 +151,7 @@ class ImpactTrain:
         self.speed_ref = speed_ref_rad_s
         self.speed_exponent = speed_exponent
         self.windows = windows
+        self.scale_profile = scale_profile
 
     def _weights(self, angles: np.ndarray) -> np.ndarray:
         """Load-zone weight of impacts at shaft angles ``angles`` (rad)."""
@@ -194,8 +198,10 @@ class ImpactTrain:
             amp = self.impulse * fs * self._weights(at)
             if self.speed_ref > 0.0 and omega is not None:
                 amp *= (np.abs(omega[j]) / self.speed_ref) ** self.speed_exponent
+            t = (j0 + j) / fs
+            if self.scale_profile is not None:
+                amp *= np.interp(t, self.scale_profile[0], self.scale_profile[1])
             if self.windows is not None:
-                t = (j0 + j) / fs
                 active = np.zeros(j.shape, dtype=bool)
                 for on, off in self.windows:
                     active |= (t >= on) & (t < (np.inf if off is None else off))

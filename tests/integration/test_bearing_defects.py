@@ -11,6 +11,8 @@ must stand at least 20 dB above it (measured 29-41 dB), a modulation sideband at
 
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 import pytest
 
@@ -150,3 +152,39 @@ def test_defect_windows_are_byte_identical_whatever_the_chunk_size(tmp_path):
     before = v.t_s < 0.4
     np.testing.assert_array_equal(v[col][before], h[col][before])
     assert np.std(v[col][(v.t_s > 0.45) & (v.t_s < 0.7)]) > 3 * np.std(h[col][before])
+
+
+def test_growing_defect_raises_envelope_energy_and_kurtosis_and_its_rul_falls_to_zero():
+    # w(t) = w0 (w_f / w0)^((t - t_on) / T_f): from 0.5 um (buried in the background) to
+    # the failure width d / 4 = 1.985 mm in 8 s (near the end the impacts saturate the
+    # accelerometer's +/- 50 g range, so only the early life is checked for kurtosis)
+    fault = {
+        "kind": "bearing_defect",
+        "target": "bearing.drive_end",
+        "trigger": {"at_s": 1.0},
+        "part": "outer_race",
+        "size_mm": 0.0005,
+        "growth": {"time_to_failure_s": 8.0},
+    }
+    res = failsim.simulate("cwru_rig_0hp", duration_s=10.0, overrides={"faults": [fault]})
+    vib = res.to_pandas("vibration")
+    energy, kurt = [], []
+    for t0 in (1.0, 3.0, 5.0, 7.0):
+        x = vib[(vib.t_s >= t0) & (vib.t_s < t0 + 1.0)].accel_drive_end_vertical_m_s2
+        x = x.to_numpy(float)
+        _, ses = squared_envelope_spectrum(x, 12_000, band_hz=(2000.0, 5000.0))
+        energy.append(float(np.sum(ses**2)))
+        kurt.append(float(np.mean((x - x.mean()) ** 4) / np.var(x) ** 2))
+    assert all(b > a for a, b in itertools.pairwise(energy))
+    assert kurt[0] < 6.0 and kurt[1] > kurt[0] and kurt[2] > 20.0
+    lab = res.labels.to_pandas()
+    t_fail = 9.0
+    np.testing.assert_allclose(lab.rul_s, np.maximum(t_fail - lab.t_s, 0.0), atol=1e-5)
+    w_f = 0.25 * 7.94
+    expected = 0.0005 * (w_f / 0.0005) ** ((lab.t_s.clip(upper=t_fail) - 1.0) / 8.0)
+    np.testing.assert_allclose(lab.severity, expected, rtol=0.02)
+    assert lab.health.is_monotonic_decreasing
+    assert (lab[lab.t_s >= t_fail].health == 0.0).all() and set(lab[lab.t_s >= t_fail].phase) == {
+        "failed"
+    }
+    assert (lab[lab.t_s < t_fail].health > 0.0).all()

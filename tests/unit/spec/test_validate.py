@@ -62,6 +62,7 @@ NO_DEFAULT = {
     ("faults", "[]", "size_mm"),
     ("faults", "[]", "position_deg"),
     ("faults", "[]", "slip_pct"),
+    ("faults", "[]", "growth"),
     # a trigger gives either at_s or a condition
     ("faults", "[]", "trigger", "at_s"),
     ("faults", "[]", "trigger", "when"),
