@@ -237,7 +237,7 @@ class RunEngine:
                         source=f"scenario: {d.label}" if d.label else "scenario",
                         end_s=off, fault_index=d.index, health_threshold=failure_mm,
                         severity_profile=d.width_profile(failure_mm),
-                        failure_t_s=d.failure_time_s(),
+                        failure_t_s=d.failure_time_s(failure_mm),
                     )
                 )  # fmt: skip
 

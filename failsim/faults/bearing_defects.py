@@ -74,10 +74,14 @@ class BearingDefect:
             pts.append((on + t_f * k / 40.0, w0 * ratio ** (k / 40.0)))
         return pts
 
-    def failure_time_s(self) -> float | None:
-        """When the growing defect reaches the failure width (s), or None."""
+    def failure_time_s(self, failure_mm: float) -> float | None:
+        """When the growing defect reaches the failure width (s; its onset if it starts at
+        or beyond it), or None for a defect that does not grow."""
         t_f = self.time_to_failure_s
-        return None if t_f is None else self.windows[0][0] + t_f
+        if t_f is None:
+            return None
+        on = self.windows[0][0]
+        return on if self.size_mm >= failure_mm else on + t_f
 
 
 def bearing_defects_from_spec(

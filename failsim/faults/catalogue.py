@@ -72,6 +72,16 @@ FAULT_KINDS: tuple[FaultKind, ...] = (
         "BPFO, BPFI, 2 BSF or FTF", "faults/bearing-defects.md",
     ),
     FaultKind(
+        "belt_slip", "machine", "friction_loss_pct", "%",
+        "the drive pulley loses grip (wet lagging, take-up tension lost): gross slip once "
+        "T1/T2 passes e^(mu theta)", "faults/conveyor-faults.md",
+    ),
+    FaultKind(
+        "conveyor_jam", "machine", "resistance_n", "N",
+        "extra running resistance on the belt: current to the drive's limit, pulley slip, "
+        "stall, trip", "faults/conveyor-faults.md",
+    ),
+    FaultKind(
         "sensor_bias", "sensor", "offset", "u",
         "constant offset added to the measured value", "faults/sensor-faults.md",
     ),

@@ -16,6 +16,10 @@ _PARAM_NAMES = {
     L.P_UNBALANCE: "supply.voltage_unbalance",
     L.P_UNBALANCE_ANGLE: "supply.unbalance_angle",
     L.P_ROTOR_ASYM: "motor.rotor_asymmetry",
+    L.P_BELT_MU_S: "conveyor.friction_static",
+    L.P_BELT_MU_K: "conveyor.friction_kinetic",
+    L.P_BELT_T2: "conveyor.takeup_tension_n",
+    L.P_CONV_SPECIAL: "conveyor.special_resistance_n",
 }
 _DRIVE_MODES = {
     L.DRV_OFF: "off",

@@ -30,6 +30,8 @@ MACHINE_FAULT_KINDS = (
     "seizure",
     "emergency_stop",
     "controlled_stop",
+    "belt_slip",
+    "conveyor_jam",
 )
 #: kinds the kernel carries out as switching actions (the others change a profile)
 ACTION_FAULT_KINDS = (
@@ -38,6 +40,8 @@ ACTION_FAULT_KINDS = (
     "broken_rotor_bars",
     "emergency_stop",
     "controlled_stop",
+    "belt_slip",
+    "conveyor_jam",
 )
 #: stops are latched: no duration, no intermittent switching
 STOP_FAULT_KINDS = ("emergency_stop", "controlled_stop")
@@ -52,7 +56,9 @@ SEVERITY: dict[str, tuple[str, float | None]] = {
     "seizure": ("N m", None),  # the motor's breakdown torque: the train locks up
     "emergency_stop": ("category", 0.0),  # out of production from the onset
     "controlled_stop": ("category", 0.0),
-    "bearing_defect": ("mm", None),  # a quarter of the element diameter (bearing_defects.py)
+    "bearing_defect": ("mm", None),  # a quarter of the rolling-element diameter
+    "belt_slip": ("%", None),  # the capstan limit no longer covers the design load
+    "conveyor_jam": ("N", None),  # the jam takes all the grip left at the design load
 }
 
 
@@ -280,6 +286,25 @@ class MachineContext:
     breakdown_torque_n_m: float = math.inf  # largest torque the motor can deliver
     base_unbalance: float = 0.0  # scenario's negative/positive sequence ratio
     base_unbalance_angle_rad: float = 0.0
+    belt: BeltContext | None = None  # the belt conveyor, if the machine has one
+
+
+@dataclass(frozen=True)
+class BeltContext:
+    """The belt conveyor's drive-pulley grip and running resistance."""
+
+    takeup_tension_n: float  # T_2
+    friction_static: float  # mu_s of belt on lagging
+    friction_kinetic: float  # mu_k
+    wrap_rad: float  # theta
+    special_resistance_n: float  # F_S
+    rated_resistance_n: float  # F_U at the design throughput
+
+    def capstan_n(self, mu: float | None = None, t2: float | None = None) -> float:
+        """Largest force the pulley can pass to the belt, T_2 (e^(mu theta) - 1), N."""
+        mu = self.friction_static if mu is None else mu
+        t2 = self.takeup_tension_n if t2 is None else t2
+        return t2 * math.expm1(mu * self.wrap_rad)
 
 
 def _stop_action(kind: str, category: int, supply_kind: int) -> int:
@@ -328,6 +353,34 @@ def compile_machine_faults(
                 (L.ACT_SET_PARAM, L.P_UNBALANCE_ANGLE, machine.base_unbalance_angle_rad),
                 (L.ACT_SET_PARAM, L.P_UNBALANCE, machine.base_unbalance),
             ]
+        elif kind == "belt_slip":
+            belt = machine.belt
+            keep_mu = 1.0 - float(f["friction_loss_pct"]) / 100.0
+            keep_t2 = 1.0 - float(f.get("takeup_loss_pct", 0.0)) / 100.0
+            mu_s, mu_k = belt.friction_static * keep_mu, belt.friction_kinetic * keep_mu
+            t2 = belt.takeup_tension_n * keep_t2
+            # severity: the loss of the capstan limit; health 0 when it no longer covers the
+            # running resistance at the design throughput
+            severity = 100.0 * (1.0 - belt.capstan_n(mu_s, t2) / belt.capstan_n())
+            threshold = 100.0 * (1.0 - belt.rated_resistance_n / belt.capstan_n())
+            onset = [
+                (L.ACT_SET_PARAM, L.P_BELT_MU_K, mu_k),
+                (L.ACT_SET_PARAM, L.P_BELT_T2, t2),
+                (L.ACT_SET_PARAM, L.P_BELT_MU_S, mu_s),
+            ]
+            ending = [
+                (L.ACT_SET_PARAM, L.P_BELT_MU_K, belt.friction_kinetic),
+                (L.ACT_SET_PARAM, L.P_BELT_T2, belt.takeup_tension_n),
+                (L.ACT_SET_PARAM, L.P_BELT_MU_S, belt.friction_static),
+            ]
+        elif kind == "conveyor_jam":
+            belt = machine.belt
+            severity = float(f["resistance_n"])
+            # health 0 when the jam takes all the pulley's grip left at the design throughput
+            threshold = belt.capstan_n() - belt.rated_resistance_n
+            base = belt.special_resistance_n
+            onset = [(L.ACT_SET_PARAM, L.P_CONV_SPECIAL, base + severity)]
+            ending = [(L.ACT_SET_PARAM, L.P_CONV_SPECIAL, base)]
         elif kind == "broken_rotor_bars":
             n = int(f["broken_bars"])
             big_n = int(machine.rotor_bars or 0)

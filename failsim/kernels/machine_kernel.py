@@ -954,11 +954,14 @@ def _drive_step(x, s, ii, p, ev, t, n, dt):
             f = min(target, f + up * dt)
         elif f > target:
             f = max(target, f - down * dt)
+    elif mode == L.DRV_RUN and i_peak > p[L.P_DRV_ILIM]:
+        # current limit (stall prevention), at any speed: the output frequency backs off in
+        # proportion to the excess, 10 f_N per s per unit excess
+        excess = i_peak / p[L.P_DRV_ILIM] - 1.0
+        f = max(0.0, f - 10.0 * p[L.P_DRV_FN] * excess * dt)
     elif f < target:
         if i_peak < p[L.P_DRV_ILIM]:
             f = min(target, f + up * dt)
-        elif i_peak > 1.1 * p[L.P_DRV_ILIM]:
-            f = max(0.0, f - up * dt)  # stall prevention: back off
     elif f > target:
         if vdc < p[L.P_DRV_VOV_CTRL]:
             f = max(target, f - down * dt)  # else hold: the ramp stretches

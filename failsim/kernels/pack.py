@@ -10,7 +10,12 @@ import numpy as np
 from ..components.electrical import DCMotor
 from ..components.machine import Machine
 from ..config import EVENT_LOG_CAPACITY
-from ..faults.machine_faults import MachineContext, combine, compile_machine_faults
+from ..faults.machine_faults import (
+    BeltContext,
+    MachineContext,
+    combine,
+    compile_machine_faults,
+)
 from ..physics.induction_motor import breakdown
 from . import layout as L
 
@@ -285,6 +290,7 @@ def pack(
             breakdown_torque_n_m=_breakdown_torque_n_m(machine, f_supply),
             base_unbalance=float(p[L.P_UNBALANCE]),
             base_unbalance_angle_rad=float(p[L.P_UNBALANCE_ANGLE]),
+            belt=_belt_context(p) if machine.conveyor is not None else None,
         ),
         int(scenario["seed"]),
     )
@@ -403,6 +409,25 @@ def pack(
         trigger_labels=labels,
         fault_triggers=fault_triggers,
         fault_info=faults.info,
+    )
+
+
+def _belt_context(p: np.ndarray) -> BeltContext:
+    """Grip and running resistance of the packed belt conveyor (at the design throughput:
+    q_G = feed / belt speed)."""
+    q_g = p[L.P_FEED_KG_S] / p[L.P_BELT_VN]
+    f_u = (
+        p[L.P_CONV_CFLG] * (p[L.P_CONV_QFIX] + q_g * p[L.P_CONV_COSD])
+        + p[L.P_CONV_SPECIAL]
+        + q_g * p[L.P_CONV_LIFT] * 9.80665
+    )
+    return BeltContext(
+        takeup_tension_n=float(p[L.P_BELT_T2]),
+        friction_static=float(p[L.P_BELT_MU_S]),
+        friction_kinetic=float(p[L.P_BELT_MU_K]),
+        wrap_rad=float(p[L.P_BELT_WRAP]),
+        special_resistance_n=float(p[L.P_CONV_SPECIAL]),
+        rated_resistance_n=float(f_u),
     )
 
 

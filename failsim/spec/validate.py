@@ -1042,6 +1042,12 @@ def _check_machine_faults(
             seizure_target = target
         if kind == "bearing_defect":
             _check_bearing_defect(i, target, machine, bearings, src)
+        if kind in ("belt_slip", "conveyor_jam") and not machine.get("conveyor"):
+            raise src.error(
+                ("faults", i, "kind"),
+                f"{show(kind)} is not allowed on machine {name!r}: it has no belt conveyor",
+                kind,
+            )
         if kind == "broken_rotor_bars":
             motor = machine["motor"]
             bars = motor.get("rotor_bars")

@@ -791,14 +791,15 @@ class MachineReference:
         mode = self.drive_mode
         target = self.f_ref if mode == L.DRV_RUN else 0.0
         f = self.f_out
-        if f < target:
-            # accelerate while the current peak is below the limit; stall prevention above
-            i_peak = abs(complex(self.x[L.X_ISA], self.x[L.X_ISB]))
-            step = p(L.P_DRV_RAMP_UP) * dt
-            if i_peak < p(L.P_DRV_ILIM):
+        i_peak = abs(complex(self.x[L.X_ISA], self.x[L.X_ISB]))
+        step = p(L.P_DRV_RAMP_UP) * dt
+        if mode == L.DRV_RUN and i_peak > p(L.P_DRV_ILIM):
+            # current limit (stall prevention) at any speed: back off with the excess
+            excess = i_peak / p(L.P_DRV_ILIM) - 1.0
+            f = max(0.0, f - 10.0 * p(L.P_DRV_FN) * excess * dt)
+        elif f < target:
+            if i_peak < p(L.P_DRV_ILIM):  # accelerate while below the limit
                 f = min(target, f + step)
-            elif i_peak > 1.1 * p(L.P_DRV_ILIM):
-                f = max(0.0, f - step)
         elif f > target and v_dc < p(L.P_DRV_VOV_CTRL):
             # decelerate unless the DC link is too high (then the ramp stretches)
             safe = mode in (L.DRV_SS1, L.DRV_SS2)

@@ -63,6 +63,9 @@ NO_DEFAULT = {
     ("faults", "[]", "position_deg"),
     ("faults", "[]", "slip_pct"),
     ("faults", "[]", "growth"),
+    ("faults", "[]", "friction_loss_pct"),
+    ("faults", "[]", "takeup_loss_pct"),
+    ("faults", "[]", "resistance_n"),
     # a trigger gives either at_s or a condition
     ("faults", "[]", "trigger", "at_s"),
     ("faults", "[]", "trigger", "when"),
