@@ -31,6 +31,12 @@ from .faults.sensor_faults import (
     sensor_faults_from_spec,
     severity_unit,
 )
+from .faults.shaft_faults import (
+    MISALIGNMENT_FAILURE_MM,
+    imbalance_failure_g_mm,
+    shaft_faults,
+    shaft_force,
+)
 from .io.layout import stream_path
 from .io.parquet import StreamWriter, write_table_atomic
 from .io.provenance import file_metadata
@@ -183,6 +189,7 @@ class RunEngine:
         if self.vibration is not None:
             loosen_mounts(self.vibration, self.sensor_faults)
         self._add_bearing_defects()
+        self._add_shaft_faults()
         self.common_metadata = common
         self.process_t: list[np.ndarray] = []
 
@@ -238,6 +245,35 @@ class RunEngine:
                         end_s=off, fault_index=d.index, health_threshold=failure_mm,
                         severity_profile=d.width_profile(failure_mm),
                         failure_t_s=d.failure_time_s(failure_mm),
+                    )
+                )  # fmt: skip
+
+    def _add_shaft_faults(self) -> None:
+        """Force sources of the scenario's imbalances and misalignments in the vibration
+        stage, each window logged as a fault event."""
+        duration = float(self.scenario.data["duration_s"])
+        for i, f in shaft_faults(self.scenario.data["faults"]):
+            if self.vibration is None:
+                raise SpecError(
+                    f"faults[{i}]: {f['kind']} needs the vibration stream (the machine "
+                    f"{self.machine.name!r} has no accelerometers or vibration model)"
+                )
+            n_loc = len(self.vibration.locations)
+            source, windows, severity, unit = shaft_force(f, i, n_loc, self.seed, duration)
+            self.vibration.add_shaft_force(source)
+            if f["kind"] == "imbalance":
+                vib = self.machine.vibration
+                rated = self.machine.motor.rated_speed_rad_s
+                threshold = imbalance_failure_g_mm(vib.rotor_mass_kg, rated)
+            else:
+                threshold = MISALIGNMENT_FAILURE_MM
+            label = f.get("label", "")
+            for on, off in windows:
+                self.log.records.append(
+                    EventRecord(
+                        on, f["kind"], "fault", f["target"], severity, unit,
+                        source=f"scenario: {label}" if label else "scenario",
+                        end_s=off, fault_index=i, health_threshold=threshold,
                     )
                 )  # fmt: skip
 

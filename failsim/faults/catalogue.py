@@ -82,6 +82,16 @@ FAULT_KINDS: tuple[FaultKind, ...] = (
         "stall, trip", "faults/conveyor-faults.md",
     ),
     FaultKind(
+        "imbalance", "machine", "unbalance_g_mm", "g mm",
+        "rotor unbalance: a 1x force growing with the square of the speed",
+        "faults/shaft-faults.md",
+    ),
+    FaultKind(
+        "misalignment", "machine", "offset_mm", "mm",
+        "coupling misalignment (parallel offset, angle): 2x radial and 1x axial forces "
+        "growing with the torque", "faults/shaft-faults.md",
+    ),
+    FaultKind(
         "sensor_bias", "sensor", "offset", "u",
         "constant offset added to the measured value", "faults/sensor-faults.md",
     ),

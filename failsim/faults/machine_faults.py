@@ -59,6 +59,8 @@ SEVERITY: dict[str, tuple[str, float | None]] = {
     "bearing_defect": ("mm", None),  # a quarter of the rolling-element diameter
     "belt_slip": ("%", None),  # the capstan limit no longer covers the design load
     "conveyor_jam": ("N", None),  # the jam takes all the grip left at the design load
+    "imbalance": ("g mm", None),  # balance grade G 16 for the rotor (shaft_faults.py)
+    "misalignment": ("mm", 0.5),  # equivalent offset at the coupling
 }
 
 

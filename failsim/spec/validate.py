@@ -1042,6 +1042,15 @@ def _check_machine_faults(
             seizure_target = target
         if kind == "bearing_defect":
             _check_bearing_defect(i, target, machine, bearings, src)
+        if kind in ("imbalance", "misalignment") and not (
+            machine.get("accelerometers") and machine.get("vibration")
+        ):
+            raise src.error(
+                ("faults", i, "kind"),
+                f"{show(kind)} is not allowed on machine {name!r}: it shows in the vibration "
+                "stream, and the machine has no accelerometers or vibration model",
+                kind,
+            )
         if kind in ("belt_slip", "conveyor_jam") and not machine.get("conveyor"):
             raise src.error(
                 ("faults", i, "kind"),

@@ -208,3 +208,66 @@ class ImpactTrain:
                 amp = np.where(active, amp, 0.0)
             np.add.at(out, j, amp)
         return out * math.cos(self.direction), out * math.sin(self.direction)
+
+
+class ShaftOrderForce:
+    """A force at shaft order ``order`` on bearing locations, active in time windows: an
+    imbalance (1x, U w^2) or a misalignment (2x radial and 1x axial, growing with the
+    transmitted torque).
+
+    Radial part: F_r(t) (cos(k theta + phi), sin(k theta + phi)) on the horizontal and
+    vertical directions, with F_r = radial_per_w2 w^2 + radial_per_torque |T_shaft|; axial
+    part: F_a(t) cos(k_a theta + phi_a) with F_a = axial_per_torque |T_shaft|. ``weights``
+    give each location's share (by index into the stage's locations).
+    """
+
+    def __init__(
+        self,
+        weights: dict[int, float],
+        order: int,
+        phase_rad: float,
+        *,
+        radial_per_w2: float = 0.0,
+        radial_per_torque: float = 0.0,
+        axial_order: int = 1,
+        axial_per_torque: float = 0.0,
+        axial_phase_rad: float = 0.0,
+        windows: list[tuple[float, float | None]] | None = None,
+    ):
+        self.weights = weights
+        self.order = int(order)
+        self.phase = phase_rad
+        self.radial_per_w2 = radial_per_w2
+        self.radial_per_torque = radial_per_torque
+        self.axial_order = int(axial_order)
+        self.axial_per_torque = axial_per_torque
+        self.axial_phase = axial_phase_rad
+        self.windows = windows
+
+    def forces(
+        self, theta: np.ndarray, omega: np.ndarray, torque: np.ndarray, fs: float, j0: int = 0
+    ) -> np.ndarray:
+        """Force (3, n) in N (horizontal, vertical, axial) of a unit-weight location."""
+        n = theta.shape[0]
+        out = np.zeros((3, n))
+        gate = np.ones(n)
+        if self.windows is not None:
+            t = (j0 + np.arange(n)) / fs
+            gate = np.zeros(n)
+            for on, off in self.windows:
+                gate[(t >= on) & (t < (np.inf if off is None else off))] = 1.0
+            if not gate.any():
+                return out
+        tq = np.abs(torque)
+        f_r = gate * (self.radial_per_w2 * omega * omega + self.radial_per_torque * tq)
+        ang = self.order * theta + self.phase
+        out[0] = f_r * np.cos(ang)
+        out[1] = f_r * np.sin(ang)
+        if self.axial_per_torque:
+            out[2] = (
+                gate
+                * self.axial_per_torque
+                * tq
+                * np.cos(self.axial_order * theta + self.axial_phase)
+            )
+        return out

@@ -39,7 +39,14 @@ from .filters import (
     mount_biquad,
 )
 from .kernels import sensor_run, structure_run
-from .sources import DIRECTIONS, ImpactTrain, magnetic_pull, rotating_orders, trace_columns
+from .sources import (
+    DIRECTIONS,
+    ImpactTrain,
+    ShaftOrderForce,
+    magnetic_pull,
+    rotating_orders,
+    trace_columns,
+)
 
 
 class _SensorChain:
@@ -231,6 +238,7 @@ class VibrationStage:
             for a in machine.accelerometers
         ]
         self.impacts: list[ImpactTrain] = []
+        self.shaft_forces: list[ShaftOrderForce] = []
         # gear mesh at gearbox.input_teeth x the motor shaft (the input shaft follows it)
         self.mesh_teeth = machine.gearbox.input_teeth if machine.gearbox is not None else 0
         self.mesh_force = vib.gear_mesh_force_n
@@ -270,6 +278,10 @@ class VibrationStage:
             raise ValueError(f"no bearing {source.location!r}; bearings: {self.locations}")
         self.impacts.append(source)
 
+    def add_shaft_force(self, source: ShaftOrderForce) -> None:
+        """Add a shaft-order force (an imbalance, a misalignment)."""
+        self.shaft_forces.append(source)
+
     def forces(self, trace: np.ndarray) -> dict[str, np.ndarray]:
         """Forces (3, n) at each bearing location for one trace chunk, N."""
         theta, omega, psi_a, psi_b = trace_columns(trace)
@@ -308,7 +320,7 @@ class VibrationStage:
         theta = trace[L.T_THETA_M]
         n = theta.shape[0]
         mesh = self.mesh_teeth > 0 and self.mesh_force > 0.0
-        if not self.impacts and not mesh:
+        if not self.impacts and not mesh and not self.shaft_forces:
             return np.zeros((len(self.locations), 3, 0))
         out = np.zeros((len(self.locations), 3, n))
         for src in self.impacts:
@@ -316,6 +328,10 @@ class VibrationStage:
             i = self.locations.index(src.location)
             out[i, 0] += ih
             out[i, 1] += iv
+        for src in self.shaft_forces:
+            f = src.forces(theta, trace[L.T_WM], trace[L.T_TSHAFT], self.fs_synth, j0)
+            for i, w in src.weights.items():
+                out[i] += w * f
         if mesh:
             # mesh force grows with the transmitted torque; once-per-revolution runout of the
             # input gear modulates it (sidebands at the mesh order +/- 1x); it acts along the

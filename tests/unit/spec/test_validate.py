@@ -66,6 +66,9 @@ NO_DEFAULT = {
     ("faults", "[]", "friction_loss_pct"),
     ("faults", "[]", "takeup_loss_pct"),
     ("faults", "[]", "resistance_n"),
+    ("faults", "[]", "unbalance_g_mm"),
+    ("faults", "[]", "offset_mm"),
+    ("faults", "[]", "angular_mm_per_100mm"),
     # a trigger gives either at_s or a condition
     ("faults", "[]", "trigger", "at_s"),
     ("faults", "[]", "trigger", "when"),
