@@ -67,6 +67,11 @@ FAULT_KINDS: tuple[FaultKind, ...] = (
         "faults/stops.md",
     ),
     FaultKind(
+        "lubrication_loss", "machine", "friction_factor", "x",
+        "a bearing's lubricant degrades: friction and temperature rise, then a thermal "
+        "runaway into seizure", "faults/machine-faults.md",
+    ),
+    FaultKind(
         "bearing_defect", "machine", "size_mm", "mm",
         "localised defect on a bearing's outer race, inner race, ball or cage: impacts at "
         "BPFO, BPFI, 2 BSF or FTF", "faults/bearing-defects.md",

@@ -32,6 +32,7 @@ MACHINE_FAULT_KINDS = (
     "controlled_stop",
     "belt_slip",
     "conveyor_jam",
+    "lubrication_loss",
 )
 #: kinds the kernel carries out as switching actions (the others change a profile)
 ACTION_FAULT_KINDS = (
@@ -61,6 +62,7 @@ SEVERITY: dict[str, tuple[str, float | None]] = {
     "conveyor_jam": ("N", None),  # the jam takes all the grip left at the design load
     "imbalance": ("g mm", None),  # balance grade G 16 for the rotor (shaft_faults.py)
     "misalignment": ("mm", 0.5),  # equivalent offset at the coupling
+    "lubrication_loss": ("x", 100.0),  # friction 100 times the healthy bearing's
 }
 
 
@@ -211,6 +213,28 @@ def _held(pts: Sequence[tuple[float, float]], t: float) -> float:
     return _limits(pts, t)[0]
 
 
+def lubrication_points(
+    f: Mapping, t_end_s: float, on: float, off: float | None
+) -> list[tuple[float, float]]:
+    """Friction multiplier of a bearing losing its lubricant: 1 before the onset, rising
+    linearly to ``friction_factor`` over ``degradation_s`` (at once when 0), held to the end
+    of the window, back to 1 after it."""
+    off_t = t_end_s if off is None else min(t_end_s, off)
+    m = float(f["friction_factor"])
+    ramp = float(f.get("degradation_s") or 0.0)
+    pts = [(0.0, 1.0), (on, 1.0)]
+    if ramp <= 0.0:
+        pts.append((on, m))
+    elif on + ramp < off_t:
+        pts.append((on + ramp, m))
+    else:
+        pts.append((off_t, 1.0 + (m - 1.0) * (off_t - on) / ramp))
+    if off is not None and off < t_end_s:
+        pts.append((off_t, _held(pts, off_t)))
+        pts.append((off_t, 1.0))
+    return pts
+
+
 def sag_factor_points(
     f: Mapping, t_end_s: float, on: float, off: float | None
 ) -> list[tuple[float, float]]:
@@ -261,6 +285,8 @@ class Seizure:
     static_ratio: float
     stribeck_speed_rad_s: float
     bearing_slot: int
+    #: lubrication loss: (runaway temperature degC, K per e-fold); None for a seizure
+    runaway: tuple[float, float] | None = None
 
 
 @dataclass
@@ -284,6 +310,7 @@ class MachineContext:
 
     supply_kind: int  # layout SUPPLY_*
     bearing_names: tuple[str, ...] = ()
+    bearing_friction_n_m: tuple[float, ...] = ()  # healthy friction torque of each bearing
     rotor_bars: int | None = None
     breakdown_torque_n_m: float = math.inf  # largest torque the motor can deliver
     base_unbalance: float = 0.0  # scenario's negative/positive sequence ratio
@@ -403,6 +430,11 @@ def compile_machine_faults(
                 out.seizure = Seizure(L.SHAFT_MOTOR, 1.0, 1.0, slot)
             out.seizure.static_ratio = float(f.get("static_ratio", 1.5))
             out.seizure.stribeck_speed_rad_s = float(f.get("stribeck_speed_rad_s", 2.0))
+        elif kind == "lubrication_loss":
+            severity = float(f["friction_factor"])
+            slot = machine.bearing_names.index(f["target"].split(".", 1)[1])
+            runaway = (float(f.get("runaway_temp_c", 110.0)), float(f.get("runaway_width_k", 10.0)))
+            out.seizure = Seizure(L.SHAFT_MOTOR, 1.0, 1.0, slot, runaway)
         elif kind == "overload":
             severity = float(f["extra_load_pu"])
         elif kind == "voltage_sag":
@@ -446,6 +478,12 @@ def compile_machine_faults(
                 pts = seizure_points(f, t_end_s, on, off)
                 out.friction = combine(out.friction, pts, lambda u, v: u + v)
                 severity_pts = combine(severity_pts, pts, lambda u, v: u + v)
+            elif kind == "lubrication_loss":
+                factors = lubrication_points(f, t_end_s, on, off)
+                t_b = machine.bearing_friction_n_m[out.seizure.bearing_slot]
+                extra = [(t, (m - 1.0) * t_b) for t, m in factors]
+                out.friction = combine(out.friction, extra, lambda u, v: u + v)
+                severity_pts = factors
             # the first action of an onset or end carries the label's role; further actions
             # at the same instant are plain "action" firings
             for k, (action, arg, value) in enumerate(onset or [(0, 0, 0.0)]):
@@ -455,7 +493,7 @@ def compile_machine_faults(
                 for k, (action, arg, value) in enumerate(ending or [(0, 0, 0.0)]):
                     role = "end" if k == 0 else "action"
                     out.triggers.append(FaultTrigger(i, role, off, action, arg, value))
-        profile = severity_pts if kind in ("overload", "seizure") else None
+        profile = severity_pts if kind in ("overload", "seizure", "lubrication_loss") else None
         out.info[i] = FaultInfo(kind, f["target"], severity, unit, profile, label, threshold)
     return out
 

@@ -213,7 +213,13 @@ P_W_STALL = P_SUPPLY_KIND + 63  # speed below which a powered, running machine h
 P_N_REL = P_SUPPLY_KIND + 64
 P_REL_TARGET0 = P_SUPPLY_KIND + 65  # N_REL_MAX slots
 P_BELT_FMAX_S = P_REL_TARGET0 + N_REL_MAX  # static capstan limit T2 (e^(mu_s wrap) - 1), N
-N_P = P_BELT_FMAX_S + 1
+# lubrication loss: the seizure friction grows by exp((T_b - T_run) / dT) above T_run, with
+# T_b the temperature of the bearing's thermal node, up to T_max (thermal runaway)
+P_LUBE_NODE = P_BELT_FMAX_S + 1  # thermal node index of the bearing; -1: no feedback
+P_LUBE_T_RUN = P_BELT_FMAX_S + 2  # degC
+P_LUBE_DT = P_BELT_FMAX_S + 3  # K per e-fold
+P_LUBE_TMAX = P_BELT_FMAX_S + 4  # N m: the friction of a fully seized bearing
+N_P = P_BELT_FMAX_S + 5
 
 REL_LOAD = 0  # added to the load scale, per unit
 REL_VOLTAGE = 1  # multiplies the supply-voltage scale

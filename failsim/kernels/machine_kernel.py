@@ -327,6 +327,10 @@ def _deriv(x, ua, ub, load_scale, vscale, fric, s, ii, p, dx, aux):
     t_seize_l = 0.0
     p_seize = 0.0
     if fric != 0.0:
+        if p[L.P_LUBE_NODE] >= 0.0:
+            excess = s[L.S_TEMPS0 + int(p[L.P_LUBE_NODE])] - p[L.P_LUBE_T_RUN]
+            if excess > 0.0:
+                fric = min(fric * math.exp(min(excess / p[L.P_LUBE_DT], 50.0)), p[L.P_LUBE_TMAX])
         shaft = p[L.P_SEIZE_SHAFT]
         w_s = wm if shaft == L.SHAFT_MOTOR else wl
         tf = _friction(w_s, fric, p[L.P_SEIZE_STATIC], p[L.P_SEIZE_WS], p[L.P_WEPS_SEIZE])

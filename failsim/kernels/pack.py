@@ -286,6 +286,7 @@ def pack(
         MachineContext(
             supply_kind=int(p[L.P_SUPPLY_KIND]),
             bearing_names=tuple(b.name for b in machine.bearings),
+            bearing_friction_n_m=tuple(b.friction_torque_n_m for b in machine.bearings),
             rotor_bars=None if dc else motor.rotor_bars,
             breakdown_torque_n_m=_breakdown_torque_n_m(machine, f_supply),
             base_unbalance=float(p[L.P_UNBALANCE]),
@@ -462,6 +463,7 @@ def _pack_seizure(faults, machine: Machine, p: np.ndarray, dt: float) -> None:
     """Where a seizure's friction acts, its Stribeck curve and regularisation speed (from the
     largest static friction torque on that shaft's inertia, as for the bearings)."""
     p[L.P_SEIZE_BEARING] = -1.0
+    p[L.P_LUBE_NODE] = -1.0
     z = faults.seizure
     if z is None:
         return
@@ -474,6 +476,12 @@ def _pack_seizure(faults, machine: Machine, p: np.ndarray, dt: float) -> None:
         if target == L.REL_FRICTION:
             levels += [v for _, v in pts]
     t_max = max(levels) * z.static_ratio
+    if z.runaway is not None:
+        # the runaway ends in a seized bearing: twice the motor's breakdown torque
+        p[L.P_LUBE_NODE] = p[L.P_NODE_BEARING0 + z.bearing_slot]
+        p[L.P_LUBE_T_RUN], p[L.P_LUBE_DT] = z.runaway
+        p[L.P_LUBE_TMAX] = 2.0 * _breakdown_torque_n_m(machine, p[L.P_F_SUPPLY])
+        t_max = max(t_max, p[L.P_LUBE_TMAX])
     inertia = p[L.P_JM] if z.shaft == L.SHAFT_MOTOR else p[L.P_JL]
     p[L.P_WEPS_SEIZE] = max(1e-3, 2.0 * dt * t_max / inertia)
 

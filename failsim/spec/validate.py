@@ -1019,8 +1019,36 @@ def _check_machine_faults(
     name = machine["name"]
     bearings = [b["name"] for b in machine["bearings"]]
     seizure_target = None
+    friction_kind = None
     for i, fault in enumerate(scenario.get("faults", [])):
         kind, target = fault["kind"], fault["target"]
+        if kind == "lubrication_loss" and target.split(".", 1)[1] not in bearings:
+            b = target.split(".", 1)[1]
+            known = ", ".join(f"bearing.{x}" for x in bearings) or "none"
+            raise src.error(
+                ("faults", i, "target"),
+                f"{show(target)} is not allowed: machine {name!r} has no bearing {b!r}; "
+                f"{_suggest(b, bearings)}bearings: {known}",
+                target,
+            )
+        if kind in ("seizure", "lubrication_loss"):
+            if friction_kind is not None and kind != friction_kind:
+                raise src.error(
+                    ("faults", i, "kind"),
+                    f"{show(kind)} is not allowed with the {friction_kind} of an earlier fault: "
+                    "a run has either seizures or lubrication losses (a lubrication loss "
+                    "ends in its own seizure)",
+                    kind,
+                )
+            friction_kind = kind
+            if seizure_target is not None and target != seizure_target:
+                raise src.error(
+                    ("faults", i, "target"),
+                    f"{show(target)} is not allowed: the seizures and lubrication losses of a "
+                    f"run act on one place, and an earlier fault acts on {seizure_target!r}",
+                    target,
+                )
+            seizure_target = target
         if kind == "seizure":
             if target.startswith("bearing."):
                 b = target.split(".", 1)[1]

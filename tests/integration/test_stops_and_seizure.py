@@ -335,3 +335,42 @@ def test_condition_triggered_overload_follows_its_realised_onset(write_specs):
         seg = proc[(proc.t_s > lo) & (proc.t_s <= hi)]
         expected = scale * t_n * (seg.speed_rpm / n_n) ** 2 + load["breakaway_torque_n_m"]
         np.testing.assert_allclose(seg.torque_shaft_n_m, expected, rtol=0.01)
+
+
+def test_lubrication_loss_heats_the_bearing_then_runs_away_into_a_seizure_and_a_trip():
+    # friction x40 over 60 s: the drive-end bearing heats; above 60 degC the friction grows
+    # by e every 5 K, the rotor locks at locked-rotor current and the relay trips
+    fault = {"kind": "lubrication_loss", "target": "bearing.drive_end", "trigger": {"at_s": 5.0},
+             "friction_factor": 40.0, "degradation_s": 60.0, "runaway_temp_c": 60.0,
+             "runaway_width_k": 5.0}  # fmt: skip
+    over = {
+        "faults": [fault],
+        "operation.stop_at_s": None,
+        "streams": {"current": {"sample_rate_hz": 1000}, "process": {"sample_rate_hz": 1}},
+    }
+    res = failsim.simulate("im_7p5kw_pump_rated", duration_s=150.0, overrides=over)
+    proc = res.to_pandas("process").set_index("t_s")
+    ev = res.to_pandas("events")
+    t_stall = float(ev[ev.kind == "stalled"].t_s.iloc[0])
+    t_trip = float(ev[ev.kind == "relay_trip"].t_s.iloc[0])
+    temp = proc.temp_bearing_drive_end_c
+    other = proc.temp_bearing_non_drive_end_c
+    # the bearing heats while its friction rises, far more than its healthy neighbour
+    assert temp.loc[100.0] - temp.loc[5.0] > 15.0 > 5.0 * (other.loc[100.0] - other.loc[5.0])
+    # the runaway: above 60 degC the heating accelerates and the rotor locks within seconds
+    # (the measured temperature lags the bearing's by the sensor's time constant)
+    t_hot = float(temp[temp > 60.0].index[0])
+    assert t_hot - 10.0 < t_stall < t_hot + 15.0
+    # ... and suddenly: up to 12 s before the lock the motor still runs within 2 % of its
+    # speed with the degraded (but not yet running-away) bearing
+    speed = proc.speed_rpm
+    before = float(np.interp(t_stall - 12.0, speed.index, speed.to_numpy()))
+    assert before == pytest.approx(float(speed.loc[100.0]), rel=0.02)
+    assert temp.loc[40.0] < temp.loc[70.0] < temp.loc[100.0] < temp.loc[t_hot]
+    assert 2.0 < t_trip - t_stall < 10.0  # locked-rotor current, class 10
+    assert res.record["end_reason"] == "stalled"
+    lab = res.labels.to_pandas()
+    # severity: the friction multiplier of the degradation, linear from 1 to 40 over 60 s
+    ramp = 1.0 + 39.0 * np.clip((lab.t_s - 5.0) / 60.0, 0.0, 1.0)
+    np.testing.assert_allclose(lab.severity, ramp, rtol=1e-5)
+    np.testing.assert_allclose(lab.health, 1.0 - ramp / 100.0, rtol=1e-5)

@@ -298,7 +298,16 @@ class MachineReference:
         return self.profile(L.PROF_VOLTAGE, t) * math.prod(self.relative(L.REL_VOLTAGE, t))
 
     def friction_level(self, t: float) -> float:
-        return self.profile(L.PROF_FRICTION, t) + sum(self.relative(L.REL_FRICTION, t))
+        """Seizure friction level, N m; with a lubrication loss it runs away above the
+        bearing's runaway temperature (exponentially, up to a seized bearing's friction)."""
+        level = self.profile(L.PROF_FRICTION, t) + sum(self.relative(L.REL_FRICTION, t))
+        node = int(self.param(L.P_LUBE_NODE))
+        if level != 0.0 and node >= 0:
+            excess = self.temps[node] - self.param(L.P_LUBE_T_RUN)
+            if excess > 0.0:
+                factor = math.exp(min(excess / self.param(L.P_LUBE_DT), 50.0))
+                level = min(level * factor, self.param(L.P_LUBE_TMAX))
+        return level
 
     def open_line_index(self) -> int | None:
         """The single open line, or None when all three conduct."""

@@ -434,6 +434,15 @@ def _case_condition_profiles() -> Packed:
     )  # fmt: skip
 
 
+def _case_lubrication_runaway() -> Packed:
+    """A hot bearing losing its lubricant: the friction grows and runs away with the
+    bearing's temperature above 60 degC (which the thermal network updates every sub-cycle)."""
+    fault = {"kind": "lubrication_loss", "target": "bearing.drive_end", "trigger": {"at_s": 0.02},
+             "friction_factor": 40.0, "degradation_s": 0.03, "runaway_temp_c": 60.0,
+             "runaway_width_k": 0.5}  # fmt: skip
+    return build(faults=[fault], initial={"temperatures_c": {"bearing_drive_end": 62.0}})
+
+
 def _case_diverges() -> Packed:
     pk = build()
     pk.p[L.P_I_LIMIT] = 60.0
@@ -463,6 +472,7 @@ CASES = {
     "seizure_motor_bearing_step": _seizure("bearing.drive_end", 150.0, 0.0, 1.5),
     "seizure_load_shaft_runaway": _seizure("load", 80.0, 0.05, 2.0),
     "condition_started_profiles": _case_condition_profiles,
+    "lubrication_runaway": _case_lubrication_runaway,
 }
 
 
@@ -533,6 +543,8 @@ def test_cases_exercise_what_they_claim(reference_runs) -> None:
     assert pending.ii[L.I_BRAKE] == 0 and pending.s[L.S_BRAKE_AT] == -1.0
     for name in ("seizure_motor_bearing_step", "seizure_load_shaft_runaway"):
         assert runs[name].x[L.X_WM] < runs["dol_start"].x[L.X_WM] - 10.0, name
+    lube = runs["lubrication_runaway"]
+    assert lube.p[L.P_LUBE_NODE] >= 0 and lube.x[L.X_WM] < runs["dol_start"].x[L.X_WM] - 10.0
     rel = runs["condition_started_profiles"]
     starts = rel.s[L.S_REL_T0 : L.S_REL_T0 + 3]
     assert (starts > 0.0).all() and starts[1] >= 0.04 and 0.07 <= starts[2] < 0.1, starts

@@ -69,6 +69,10 @@ NO_DEFAULT = {
     ("faults", "[]", "unbalance_g_mm"),
     ("faults", "[]", "offset_mm"),
     ("faults", "[]", "angular_mm_per_100mm"),
+    ("faults", "[]", "friction_factor"),
+    ("faults", "[]", "degradation_s"),
+    ("faults", "[]", "runaway_temp_c"),
+    ("faults", "[]", "runaway_width_k"),
     # a trigger gives either at_s or a condition
     ("faults", "[]", "trigger", "at_s"),
     ("faults", "[]", "trigger", "when"),
