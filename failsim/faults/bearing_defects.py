@@ -166,4 +166,5 @@ def impact_train(
         speed_exponent=SPEED_EXPONENT,
         windows=defect.windows,
         scale_profile=scale,
+        crossing_s_at_ref=0.0 if defect.part == "cage" else defect.size_mm * 1e-3 / crossing_speed,
     )

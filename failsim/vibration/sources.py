@@ -86,6 +86,10 @@ def trace_columns(trace: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray
     return trace[L.T_THETA_M], trace[L.T_WM], trace[L.T_PSIRA], trace[L.T_PSIRB]
 
 
+#: longest entry-to-exit time of an impact (an element crawling over a defect at standstill)
+MAX_CROSSING_S = 0.05
+
+
 class ImpactTrain:
     """Impacts of a localised bearing defect (McFadden & Smith 1984; Randall & Antoni 2011).
 
@@ -116,6 +120,7 @@ class ImpactTrain:
         speed_exponent: float = 0.0,
         windows: list[tuple[float, float | None]] | None = None,
         scale_profile: tuple[np.ndarray, np.ndarray] | None = None,
+        crossing_s_at_ref: float = 0.0,
     ):
         """``modulation``: how the load zone weights each impact (Harris's load distribution
         q(psi), physics.md section 2, with a floor for the part outside the zone):
@@ -133,6 +138,12 @@ class ImpactTrain:
         through the angles regardless, so the draws do not depend on the windows.
         ``scale_profile`` (times s, factors) scales the impulse over time, linearly between
         the points (a growing defect).
+
+        With ``crossing_s_at_ref`` > 0 each impact is an entry and an exit (Sawalhi & Randall
+        2011): the element unloads as it enters the defect (a force -I / dt held for the
+        crossing time dt) and strikes its far edge dt later (the impulse +I), where
+        dt = crossing_s_at_ref (speed_ref / |w|) (scale) grows with the defect's width and
+        falls with speed; forces beyond the end of a chunk are carried into the next.
         """
         if modulation not in ("none", "fixed", "rotating"):
             raise ValueError(f"modulation must be none, fixed or rotating, not {modulation!r}")
@@ -152,6 +163,8 @@ class ImpactTrain:
         self.speed_exponent = speed_exponent
         self.windows = windows
         self.scale_profile = scale_profile
+        self.crossing_s = crossing_s_at_ref
+        self.pending = np.zeros(0)
 
     def _weights(self, angles: np.ndarray) -> np.ndarray:
         """Load-zone weight of impacts at shaft angles ``angles`` (rad)."""
@@ -184,6 +197,8 @@ class ImpactTrain:
         out = np.zeros(n)
         if n == 0:
             return out, out.copy()
+        ext = np.zeros(max(n, self.pending.size))
+        ext[: self.pending.size] = self.pending
         if self.next_angle is None:
             self.next_angle = float(theta[0]) + self.spacing * self.rng.uniform()
         angles = []
@@ -199,14 +214,30 @@ class ImpactTrain:
             if self.speed_ref > 0.0 and omega is not None:
                 amp *= (np.abs(omega[j]) / self.speed_ref) ** self.speed_exponent
             t = (j0 + j) / fs
+            scale = np.ones(j.shape)
             if self.scale_profile is not None:
-                amp *= np.interp(t, self.scale_profile[0], self.scale_profile[1])
+                scale = np.interp(t, self.scale_profile[0], self.scale_profile[1])
+                amp *= scale
             if self.windows is not None:
                 active = np.zeros(j.shape, dtype=bool)
                 for on, off in self.windows:
                     active |= (t >= on) & (t < (np.inf if off is None else off))
                 amp = np.where(active, amp, 0.0)
-            np.add.at(out, j, amp)
+            if self.crossing_s > 0.0 and omega is not None:
+                w = np.maximum(np.abs(omega[j]), 1e-3 * self.speed_ref)
+                dt = np.minimum(self.crossing_s * scale * self.speed_ref / w, MAX_CROSSING_S)
+                d = np.maximum(np.rint(dt * fs).astype(np.int64), 1)
+                need = int((j + d).max()) + 1
+                if need > ext.size:
+                    ext = np.concatenate([ext, np.zeros(need - ext.size)])
+                for ji, di, ai in zip(j.tolist(), d.tolist(), amp.tolist(), strict=True):
+                    if ai != 0.0:
+                        ext[ji : ji + di] -= ai / di  # unloading across the defect
+                        ext[ji + di] += ai  # the strike at its far edge
+            else:
+                np.add.at(ext, j, amp)
+        out = ext[:n]
+        self.pending = ext[n:].copy()
         return out * math.cos(self.direction), out * math.sin(self.direction)
 
 
