@@ -37,6 +37,7 @@ from .faults.shaft_faults import (
     shaft_faults,
     shaft_force,
 )
+from .faults.triggers import fault_windows
 from .io.layout import stream_path
 from .io.parquet import StreamWriter, write_table_atomic
 from .io.provenance import file_metadata
@@ -252,6 +253,24 @@ class RunEngine:
         """Force sources of the scenario's imbalances and misalignments in the vibration
         stage, each window logged as a fault event."""
         duration = float(self.scenario.data["duration_s"])
+        for i, f in enumerate(self.scenario.data["faults"]):
+            if f["kind"] != "gear_tooth_damage":
+                continue
+            if self.vibration is None:
+                raise SpecError(f"faults[{i}]: gear_tooth_damage needs the vibration stream")
+            windows = fault_windows(f["trigger"], duration, self.seed, i)
+            loss = float(f["stiffness_loss_pct"])
+            angle = component_rng(self.seed, f"fault.{i}.phase").uniform(0.0, 2.0 * math.pi)
+            self.vibration.damage_tooth(loss / 100.0, windows, angle)
+            label = f.get("label", "")
+            for on, off in windows:
+                self.log.records.append(
+                    EventRecord(
+                        on, f["kind"], "fault", f["target"], loss, "%",
+                        source=f"scenario: {label}" if label else "scenario",
+                        end_s=off, fault_index=i,
+                    )
+                )  # fmt: skip
         for i, f in shaft_faults(self.scenario.data["faults"]):
             if self.vibration is None:
                 raise SpecError(

@@ -97,6 +97,11 @@ FAULT_KINDS: tuple[FaultKind, ...] = (
         "growing with the torque", "faults/shaft-faults.md",
     ),
     FaultKind(
+        "gear_tooth_damage", "machine", "stiffness_loss_pct", "%",
+        "a cracked or spalled tooth of the input pinion: mesh sidebands at +/- k f_r",
+        "faults/shaft-faults.md",
+    ),
+    FaultKind(
         "sensor_bias", "sensor", "offset", "u",
         "constant offset added to the measured value", "faults/sensor-faults.md",
     ),

@@ -63,6 +63,7 @@ SEVERITY: dict[str, tuple[str, float | None]] = {
     "imbalance": ("g mm", None),  # balance grade G 16 for the rotor (shaft_faults.py)
     "misalignment": ("mm", 0.5),  # equivalent offset at the coupling
     "lubrication_loss": ("x", 100.0),  # friction 100 times the healthy bearing's
+    "gear_tooth_damage": ("%", 100.0),  # the tooth carries nothing: broken
 }
 
 

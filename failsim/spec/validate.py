@@ -1070,6 +1070,15 @@ def _check_machine_faults(
             seizure_target = target
         if kind == "bearing_defect":
             _check_bearing_defect(i, target, machine, bearings, src)
+        if kind == "gear_tooth_damage" and not (
+            machine.get("gearbox") and (machine.get("vibration") or {}).get("gear_mesh_force_n")
+        ):
+            raise src.error(
+                ("faults", i, "kind"),
+                f"{show(kind)} is not allowed on machine {name!r}: it needs a gearbox and a "
+                "gear mesh force in the vibration model (vibration.gear_mesh_force_n)",
+                kind,
+            )
         if kind in ("imbalance", "misalignment") and not (
             machine.get("accelerometers") and machine.get("vibration")
         ):

@@ -239,6 +239,8 @@ class VibrationStage:
         ]
         self.impacts: list[ImpactTrain] = []
         self.shaft_forces: list[ShaftOrderForce] = []
+        #: damaged teeth of the input pinion: (stiffness loss 0..1, tooth angle rad, windows)
+        self.tooth_damage: list[tuple[float, float, list[tuple[float, float | None]]]] = []
         # gear mesh at gearbox.input_teeth x the motor shaft (the input shaft follows it)
         self.mesh_teeth = machine.gearbox.input_teeth if machine.gearbox is not None else 0
         self.mesh_force = vib.gear_mesh_force_n
@@ -277,6 +279,17 @@ class VibrationStage:
         if source.location not in self.locations:
             raise ValueError(f"no bearing {source.location!r}; bearings: {self.locations}")
         self.impacts.append(source)
+
+    def damage_tooth(
+        self, loss: float, windows: list[tuple[float, float | None]], tooth_angle_rad: float
+    ) -> None:
+        """A damaged tooth of the input pinion (a crack or a spall): while it is in mesh,
+        once per turn for 1 / Z of a turn, the mesh force drops by ``loss`` (0..1) (its
+        stiffness is lost), within ``windows`` (s). The once-per-turn gap in the mesh force
+        spreads sidebands at the mesh frequency +/- k f_r over many k."""
+        if self.mesh_teeth <= 0 or self.mesh_force <= 0.0:
+            raise ValueError(f"machine {self.machine.name} has no gear mesh in its vibration model")
+        self.tooth_damage.append((float(loss), float(tooth_angle_rad), windows))
 
     def add_shaft_force(self, source: ShaftOrderForce) -> None:
         """Add a shaft-order force (an imbalance, a misalignment)."""
@@ -338,6 +351,15 @@ class VibrationStage:
             # line of action, here mostly vertical
             load = np.abs(trace[L.T_TSHAFT]) / self.torque_rated
             runout = 1.0 + self.mesh_modulation * np.cos(theta + self.mesh_phase_1x)
+            for loss, angle, windows in self.tooth_damage:
+                # the damaged tooth carries less while it is in mesh: 1 / Z of each turn
+                turn = np.mod(theta - angle, 2.0 * np.pi)
+                in_mesh = turn < 2.0 * np.pi / self.mesh_teeth
+                t = (j0 + np.arange(n)) / self.fs_synth
+                active = np.zeros(n, dtype=bool)
+                for on, off in windows:
+                    active |= (t >= on) & (t < (np.inf if off is None else off))
+                runout = runout * np.where(in_mesh & active, 1.0 - loss, 1.0)
             f = self.mesh_force * load * runout * np.cos(self.mesh_teeth * theta + self.mesh_phase)
             out[self.mesh_location, 0] += 0.5 * f
             out[self.mesh_location, 1] += f

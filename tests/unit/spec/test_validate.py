@@ -73,6 +73,7 @@ NO_DEFAULT = {
     ("faults", "[]", "degradation_s"),
     ("faults", "[]", "runaway_temp_c"),
     ("faults", "[]", "runaway_width_k"),
+    ("faults", "[]", "stiffness_loss_pct"),
     # a trigger gives either at_s or a condition
     ("faults", "[]", "trigger", "at_s"),
     ("faults", "[]", "trigger", "when"),
