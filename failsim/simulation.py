@@ -16,6 +16,7 @@ from pathlib import Path
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from ._version import __version__
 from .components.machine import Machine
@@ -43,6 +44,7 @@ from .io.parquet import StreamWriter, write_table_atomic
 from .io.provenance import file_metadata
 from .io.runs import update_runs
 from .kernels import layout as L
+from .kernels.gap import reset_loss_integrals, skip_gap
 from .kernels.pack import Packed, pack
 from .result import Result
 from .rng import component_rng
@@ -354,13 +356,59 @@ class RunEngine:
                 arrays.append(pa.array(cols[f.name]))
         return pa.Table.from_arrays(arrays, schema=schema)
 
+    def bursts(self) -> list[tuple[int, int, int]]:
+        """(first step simulated, first step recorded, end step) of each span the run
+        simulates: the whole run, or each recording burst after its lead-in."""
+        rec = self.scenario.data.get("recording")
+        n_total = self.packed.n_total
+        if not rec:
+            return [(0, 0, n_total)]
+        every, burst = float(rec["every_s"]), float(rec["burst_s"])
+        lead = float(rec.get("lead_in_s", 1.0))
+        first = float(rec.get("start_s", 0.0))
+        spans = []
+        k = 0
+        while True:
+            t_b = first + k * every
+            if t_b + burst > n_total / self.rate + 1e-9:
+                break
+            n_b = round(t_b * self.rate)
+            # the run is simulated from its start up to the first burst (the machine starts)
+            n_a = 0 if k == 0 else max(0, round((t_b - lead) * self.rate))
+            spans.append((n_a, n_b, min(round((t_b + burst) * self.rate), n_total)))
+            k += 1
+        return spans
+
     def chunks(self) -> Iterator[dict[str, pa.Table]]:
-        """Yield {stream: table} per chunk until the run's duration is simulated."""
+        """Yield {stream: table} per chunk until the run's duration is simulated (in a run
+        recorded in bursts, the bursts only, the gaps fast-forwarded)."""
+        rates = (self.fast_fs, self.slow_fs, self.trace_fs)
+        for n_a, n_b, n_end in self.bursts():
+            if n_a > int(self.packed.ii[L.I_STEP]):
+                skip_gap(self.packed, n_a, rates)
+                self.process.settle()
+            t_rec = n_b / self.rate
+            # the gap after this burst runs on the mean heat input of the burst's second half
+            n_half = n_b + (n_end - n_b) // 2
+            for lo, hi in ((n_a, n_half), (n_half, n_end)):
+                if hi > lo:
+                    reset_loss_integrals(self.packed)
+                for tables in self._span(lo, hi):
+                    if n_a < n_b:  # drop the lead-in
+                        tables = {
+                            name: tab.filter(pc.greater_equal(tab.column("t_s"), t_rec))
+                            for name, tab in tables.items()
+                        }
+                    self.process_t.append(tables["process"].column("t_s").to_numpy())
+                    yield tables
+
+    def _span(self, n_start: int, n_stop: int) -> Iterator[dict[str, pa.Table]]:
+        """Simulate steps [n_start, n_stop) in chunks; yield their tables."""
         advance = _advance_fn()
         pk = self.packed
-        n0 = 0
-        while n0 < pk.n_total:
-            n1 = min(n0 + self.chunk_steps, pk.n_total)
+        n0 = n_start
+        while n0 < n_stop:
+            n1 = min(n0 + self.chunk_steps, n_stop)
             kf0 = _ceil_div(n0 * self.fast_fs, self.rate)
             kf1 = _ceil_div(n1 * self.fast_fs, self.rate)
             ks0 = _ceil_div(n0 * self.slow_fs, self.rate)
@@ -384,7 +432,6 @@ class RunEngine:
                     self._raise_diverged()
             t_fast = np.arange(kf0, kf1, dtype=np.int64) / self.fast_fs
             t_slow = np.arange(ks0, ks1, dtype=np.int64) / self.slow_fs
-            self.process_t.append(t_slow)
             tables = {
                 "current": self._table(
                     "current",

@@ -40,6 +40,9 @@ from .triggers import fault_windows
 PARTS = ("outer_race", "inner_race", "ball", "cage")
 #: the defect's health reaches 0 when its width is this fraction of the element diameter
 FAILURE_WIDTH_FRACTION = 0.25
+#: beyond this fraction of the element diameter the element no longer carries load across
+#: the defect: the strike stops growing with the width (only its entry-exit time does)
+SATURATION_WIDTH_FRACTION = 0.02
 #: load-zone weight of an impact outside the load zone (the defect still shows)
 LOAD_ZONE_FLOOR = 0.1
 SPEED_EXPONENT = 1.5
@@ -70,8 +73,9 @@ class BearingDefect:
         w0 = self.size_mm
         ratio = max(failure_mm / w0, 1.0)
         pts = [(0.0, w0)]
-        for k in range(41):
+        for k in range(40):
             pts.append((on + t_f * k / 40.0, w0 * ratio ** (k / 40.0)))
+        pts.append((on + t_f, max(failure_mm, w0)))  # exactly the failure width: health 0
         return pts
 
     def failure_time_s(self, failure_mm: float) -> float | None:
@@ -141,16 +145,19 @@ def impact_train(
         "ball": m.bsf * w_n * 0.5 * d,
         "cage": m.ftf * w_n * 0.5 * big_d,
     }[defect.part]
+    w_sat = SATURATION_WIDTH_FRACTION * d * 1e3  # mm
     if defect.part == "cage":
         impulse = STEEL_DENSITY_KG_M3 * math.pi * d**3 / 6.0 * crossing_speed
     else:
         q_max = 5.0 * bearing.radial_load_n / (g.n_elements * cos_a)
-        impulse = q_max * (defect.size_mm * 1e-3) / crossing_speed
-    scale = None
+        impulse = q_max * (min(defect.size_mm, w_sat) * 1e-3) / crossing_speed
+    scale = width_scale = None
     widths = defect.width_profile(failure_size_mm(bearing))
     if widths is not None and defect.part != "cage":
         times = np.array([p[0] for p in widths])
-        scale = (times, np.array([p[1] for p in widths]) / defect.size_mm)
+        w_t = np.array([p[1] for p in widths])
+        width_scale = (times, w_t / defect.size_mm)
+        scale = (times, np.minimum(w_t, w_sat) / min(defect.size_mm, w_sat))
     return ImpactTrain(
         bearing.name,
         order,
@@ -167,4 +174,8 @@ def impact_train(
         windows=defect.windows,
         scale_profile=scale,
         crossing_s_at_ref=0.0 if defect.part == "cage" else defect.size_mm * 1e-3 / crossing_speed,
+        width_profile=width_scale,
+        unloading_ratio=(
+            1.0 if defect.part == "cage" else defect.size_mm / min(defect.size_mm, w_sat)
+        ),
     )

@@ -76,7 +76,8 @@ def health(kind: str, severity: np.ndarray, threshold: float | None = None) -> n
     sev = np.asarray(severity, dtype=np.float64)
     if not threshold:
         return np.zeros(sev.shape)
-    return np.clip(1.0 - sev / threshold, 0.0, 1.0)
+    h = np.clip(1.0 - sev / threshold, 0.0, 1.0)
+    return np.where(h < 1e-9, 0.0, h)  # at the threshold up to rounding: failed
 
 
 def rotor_asymmetry(broken_bars: int, rotor_bars: int) -> float:
@@ -448,6 +449,11 @@ def compile_machine_faults(
                 severity_pts = pts
             elif kind == "voltage_sag":
                 pts, target = sag_factor_points(f, t_end_s, 0.0, None), L.REL_VOLTAGE
+            elif kind == "lubrication_loss":
+                factors = lubrication_points(f, t_end_s, 0.0, None)
+                t_b = machine.bearing_friction_n_m[out.seizure.bearing_slot]
+                pts = [(t, (m - 1.0) * t_b) for t, m in factors]
+                target, severity_pts = L.REL_FRICTION, factors
             else:
                 pts, target = seizure_points(f, t_end_s, 0.0, None), L.REL_FRICTION
                 severity_pts = pts
@@ -458,7 +464,7 @@ def compile_machine_faults(
             start = (L.ACT_START_PROFILE, len(out.relative), 0.0)
             out.relative.append((target, pts))
             out.triggers.append(FaultTrigger(i, "onset", math.inf, *start, when))
-            profile = severity_pts if kind in ("overload", "seizure") else None
+            profile = severity_pts if kind in ("overload", "seizure", "lubrication_loss") else None
             out.info[i] = FaultInfo(
                 kind, f["target"], severity, unit, profile, label, threshold, relative=True
             )
@@ -484,7 +490,11 @@ def compile_machine_faults(
                 t_b = machine.bearing_friction_n_m[out.seizure.bearing_slot]
                 extra = [(t, (m - 1.0) * t_b) for t, m in factors]
                 out.friction = combine(out.friction, extra, lambda u, v: u + v)
-                severity_pts = factors
+                # each window's multiplier is 1 outside it: the largest is the one active
+                if severity_pts == [(0.0, 0.0)]:
+                    severity_pts = factors
+                else:
+                    severity_pts = combine(severity_pts, factors, max)
             # the first action of an onset or end carries the label's role; further actions
             # at the same instant are plain "action" firings
             for k, (action, arg, value) in enumerate(onset or [(0, 0, 0.0)]):

@@ -53,7 +53,11 @@ S_ACC_CHOPPER = S_THETA_OUT + 4  # reserved (the braking power is a process-stre
 S_BRAKE_AT = S_THETA_OUT + 5  # step index at which the spring-applied brake engages; -1 if none
 S_REL_T0 = S_THETA_OUT + 6  # start time of each relative profile, s; -1 until started
 N_REL_MAX = 4
-N_S = S_REL_T0 + N_REL_MAX
+# integrals of each node's heat input over the thermal steps since the caller last reset them
+# (J), and the time they cover (s): the mean losses a recording gap is fast-forwarded with
+S_LOSS_INT0 = S_REL_T0 + N_REL_MAX  # N_NODE_MAX slots
+S_LOSS_INT_T = S_LOSS_INT0 + N_NODE_MAX
+N_S = S_LOSS_INT_T + 1
 
 # ------------------------------------------------------------------ integer state ----------
 I_STEP = 0  # next solver step index n (time t_n = n / rate)

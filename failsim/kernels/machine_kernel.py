@@ -820,6 +820,9 @@ def _thermal_step(x, s, p, th, amat, rhs):
     for j in range(int(p[L.P_N_BEARINGS])):
         rhs[int(p[L.P_NODE_BEARING0 + j])] += s[L.S_ACC_BEARING0 + j] / dt
     for i in range(n):
+        s[L.S_LOSS_INT0 + i] += rhs[i] * dt
+    s[L.S_LOSS_INT_T] += dt
+    for i in range(n):
         c_dt = th[i, n + 1] / dt
         g_amb = th[i, n] * fan
         for j in range(n):

@@ -48,6 +48,11 @@ class ProcessSensors:
         self.conveyor_length = 1.0
         self.ambient_rng = component_rng(seed, "sensor.temp_ambient")
 
+    def settle(self) -> None:
+        """Let the temperature sensors settle on the next value (after a recording gap,
+        far longer than their time constants)."""
+        self.temp_state = [None for _ in self.temp_state]
+
     def _temperature(self, x: np.ndarray, rng: np.random.Generator) -> np.ndarray:
         if self.temp_noise > 0.0:
             x = x + rng.normal(0.0, self.temp_noise, size=x.shape)

@@ -848,6 +848,26 @@ def _check_scenario(d: Mapping[str, Any], src: SpecSource) -> None:
                 at,
             )
 
+    rec = d.get("recording")
+    if rec:
+        lead = float(rec.get("lead_in_s", 1.0))
+        if rec["every_s"] < rec["burst_s"] + lead:
+            raise src.error(
+                ("recording", "every_s"),
+                f"{show(rec['every_s'])} is not allowed: bursts of {show(rec['burst_s'])} s "
+                f"after a lead-in of {show(lead)} s need every_s of at least "
+                f"{show(rec['burst_s'] + lead)} (s)",
+                rec["every_s"],
+            )
+        if float(rec.get("start_s", 0.0)) + rec["burst_s"] > duration:
+            raise src.error(
+                ("recording", "start_s"),
+                f"{show(rec.get('start_s', 0.0))} is not allowed: the first burst would end "
+                f"after the run (duration_s {show(duration)}); start_s + burst_s must be at "
+                "most duration_s (s)",
+                rec.get("start_s", 0.0),
+            )
+
     from failsim.faults.machine_faults import (
         ACTION_FAULT_KINDS,
         MACHINE_FAULT_KINDS,

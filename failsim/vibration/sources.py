@@ -121,6 +121,8 @@ class ImpactTrain:
         windows: list[tuple[float, float | None]] | None = None,
         scale_profile: tuple[np.ndarray, np.ndarray] | None = None,
         crossing_s_at_ref: float = 0.0,
+        width_profile: tuple[np.ndarray, np.ndarray] | None = None,
+        unloading_ratio: float = 1.0,
     ):
         """``modulation``: how the load zone weights each impact (Harris's load distribution
         q(psi), physics.md section 2, with a floor for the part outside the zone):
@@ -142,8 +144,11 @@ class ImpactTrain:
         With ``crossing_s_at_ref`` > 0 each impact is an entry and an exit (Sawalhi & Randall
         2011): the element unloads as it enters the defect (a force -I / dt held for the
         crossing time dt) and strikes its far edge dt later (the impulse +I), where
-        dt = crossing_s_at_ref (speed_ref / |w|) (scale) grows with the defect's width and
-        falls with speed; forces beyond the end of a chunk are carried into the next.
+        dt = crossing_s_at_ref (speed_ref / |w|) (width) grows with the defect's width (the
+        factor ``width_profile`` gives over time; the impulse's ``scale_profile`` when None)
+        and falls with speed; forces beyond the end of a chunk are carried into the next.
+        The unloading carries the element's load, the strike's impulse may saturate: the
+        unloading is ``unloading_ratio`` x (width / scale) times the strike over dt.
         """
         if modulation not in ("none", "fixed", "rotating"):
             raise ValueError(f"modulation must be none, fixed or rotating, not {modulation!r}")
@@ -164,6 +169,8 @@ class ImpactTrain:
         self.windows = windows
         self.scale_profile = scale_profile
         self.crossing_s = crossing_s_at_ref
+        self.width_profile = width_profile if width_profile is not None else scale_profile
+        self.unloading_ratio = unloading_ratio
         self.pending = np.zeros(0)
 
     def _weights(self, angles: np.ndarray) -> np.ndarray:
@@ -225,14 +232,20 @@ class ImpactTrain:
                 amp = np.where(active, amp, 0.0)
             if self.crossing_s > 0.0 and omega is not None:
                 w = np.maximum(np.abs(omega[j]), 1e-3 * self.speed_ref)
-                dt = np.minimum(self.crossing_s * scale * self.speed_ref / w, MAX_CROSSING_S)
+                width = np.ones(j.shape)
+                if self.width_profile is not None:
+                    width = np.interp(t, self.width_profile[0], self.width_profile[1])
+                dt = np.minimum(self.crossing_s * width * self.speed_ref / w, MAX_CROSSING_S)
                 d = np.maximum(np.rint(dt * fs).astype(np.int64), 1)
                 need = int((j + d).max()) + 1
                 if need > ext.size:
                     ext = np.concatenate([ext, np.zeros(need - ext.size)])
-                for ji, di, ai in zip(j.tolist(), d.tolist(), amp.tolist(), strict=True):
+                unload = amp * self.unloading_ratio * width / scale
+                for ji, di, ai, ui in zip(
+                    j.tolist(), d.tolist(), amp.tolist(), unload.tolist(), strict=True
+                ):
                     if ai != 0.0:
-                        ext[ji : ji + di] -= ai / di  # unloading across the defect
+                        ext[ji : ji + di] -= ui / di  # the load lifts across the defect
                         ext[ji + di] += ai  # the strike at its far edge
             else:
                 np.add.at(ext, j, amp)

@@ -16,6 +16,7 @@ FAULT_SCENARIOS = sorted(
     for name in bundled_names("scenarios")
     if failsim.load_scenario(name).data.get("faults")
     and not name.endswith("sensor_faults")  # sensor faults: tests/integration/test_sensor_*
+    and not failsim.load_scenario(name).data.get("recording")  # test_recording_bursts.py
 )
 
 

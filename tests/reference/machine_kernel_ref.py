@@ -254,6 +254,9 @@ class MachineReference:
         self.brake_at = float(s[L.S_BRAKE_AT])
         # relative profiles: start times (-1 until a trigger starts them)
         self.rel_t0 = [float(s[L.S_REL_T0 + r]) for r in range(L.N_REL_MAX)]
+        # heat input integrals per node since the caller's last reset, J, and their time, s
+        self.loss_integrals = s[L.S_LOSS_INT0 : L.S_LOSS_INT0 + L.N_NODE_MAX].copy()
+        self.loss_time = float(s[L.S_LOSS_INT_T])
         # integrals since the last thermal step
         self.acc_time = float(s[L.S_ACC_DT])
         self.acc_losses = {
@@ -594,6 +597,8 @@ class MachineReference:
         heat[int(p(L.P_NODE_HOUSING))] += self.acc_losses["windage"] / h
         for j in range(int(p(L.P_N_BEARINGS))):
             heat[int(p(L.P_NODE_BEARING0 + j))] += self.acc_bearings[j] / h
+        self.loss_integrals[:n] += heat * h
+        self.loss_time += h
         a = np.diag(capacity / h + g_ambient) + g_internal
         b = capacity / h * self.temps + heat + g_ambient * p(L.P_T_AMBIENT)
         self.temps = np.linalg.solve(a, b)
@@ -1061,6 +1066,8 @@ class MachineReference:
         s[L.S_ACC_CHOPPER] = self.acc_chopper
         s[L.S_BRAKE_AT] = self.brake_at
         s[L.S_REL_T0 : L.S_REL_T0 + L.N_REL_MAX] = self.rel_t0
+        s[L.S_LOSS_INT0 : L.S_LOSS_INT0 + L.N_NODE_MAX] = self.loss_integrals
+        s[L.S_LOSS_INT_T] = self.loss_time
         ii = np.zeros(L.N_I, dtype=np.int64)
         ii[L.I_STEP] = self.step
         ii[L.I_CONTACTOR] = int(self.contactor_closed)

@@ -211,6 +211,8 @@ def compare(kern: dict, expected, start: Packed) -> None:
     assert_close(s_k[L.S_COND_CURRENT_RMS], s_r[L.S_COND_CURRENT_RMS], 1e-12, "rms current")
     acc = slice(L.S_ACC_CU_S, L.S_ACC_BEARING0 + L.N_BEARING_MAX)
     assert_close(s_k[acc], s_r[acc], RTOL * np.max(np.abs(s_r[acc])), "loss integrals")
+    heat = slice(L.S_LOSS_INT0, L.S_LOSS_INT_T + 1)
+    assert_close(s_k[heat], s_r[heat], RTOL * np.max(np.abs(s_r[heat])), "heat integrals")
     slow_acc = slice(L.S_SLOW_ACC0, L.S_SLOW_ACC0 + L.N_AVG)
     assert_rows_close(s_k[slow_acc, None], s_r[slow_acc, None], "slow-stream integrals")
     # temperatures: compare the rise from the start, which is small in 0.1 s
