@@ -374,3 +374,45 @@ def test_lubrication_loss_heats_the_bearing_then_runs_away_into_a_seizure_and_a_
     ramp = 1.0 + 39.0 * np.clip((lab.t_s - 5.0) / 60.0, 0.0, 1.0)
     np.testing.assert_allclose(lab.severity, ramp, rtol=1e-5)
     np.testing.assert_allclose(lab.health, 1.0 - ramp / 100.0, rtol=1e-5)
+
+
+def test_lubrication_loss_by_condition_and_intermittent_is_labelled_window_by_window():
+    # started by a condition: its multiplier counts from the realised onset
+    when = {
+        "kind": "lubrication_loss",
+        "target": "bearing.drive_end",
+        "friction_factor": 5.0,
+        "degradation_s": 2.0,
+        "trigger": {"when": {"signal": "speed_rpm", "above": 1400.0, "after_s": 1.0}},
+    }
+    res = failsim.simulate(
+        "im_7p5kw_pump_rated",
+        duration_s=5.0,
+        overrides={"faults": [when], "operation.stop_at_s": None},
+    )
+    ev = res.to_pandas("events")
+    t_on = float(ev[ev.kind == "lubrication_loss"].t_s.iloc[0])
+    assert 1.0 <= t_on < 1.1
+    lab = res.labels.to_pandas()
+    np.testing.assert_allclose(
+        lab.severity, 1.0 + 4.0 * np.clip((lab.t_s - t_on) / 2.0, 0.0, 1.0), rtol=1e-5
+    )
+    # intermittent: every window ramps from 1 again, and its labels follow it
+    inter = {
+        "kind": "lubrication_loss",
+        "target": "bearing.drive_end",
+        "friction_factor": 5.0,
+        "degradation_s": 1.0,
+        "trigger": {"at_s": 1.0, "intermittent": {"on_s": 1.5, "off_s": 1.0}},
+    }
+    res = failsim.simulate(
+        "im_7p5kw_pump_rated",
+        duration_s=6.0,
+        overrides={"faults": [inter], "operation.stop_at_s": None},
+    )
+    lab = res.labels.to_pandas()
+    for on in (1.0, 3.5):
+        rows = lab[(lab.t_s >= on) & (lab.t_s < on + 1.5)]
+        np.testing.assert_allclose(
+            rows.severity, 1.0 + 4.0 * np.clip((rows.t_s - on) / 1.0, 0.0, 1.0), rtol=1e-5
+        )
