@@ -256,14 +256,18 @@ class RunEngine:
         stage, each window logged as a fault event."""
         duration = float(self.scenario.data["duration_s"])
         for i, f in enumerate(self.scenario.data["faults"]):
-            if f["kind"] != "gear_tooth_damage":
+            if f["kind"] not in ("gear_tooth_damage", "looseness"):
                 continue
             if self.vibration is None:
-                raise SpecError(f"faults[{i}]: gear_tooth_damage needs the vibration stream")
+                raise SpecError(f"faults[{i}]: {f['kind']} needs the vibration stream")
             windows = fault_windows(f["trigger"], duration, self.seed, i)
-            loss = float(f["stiffness_loss_pct"])
-            angle = component_rng(self.seed, f"fault.{i}.phase").uniform(0.0, 2.0 * math.pi)
-            self.vibration.damage_tooth(loss / 100.0, windows, angle)
+            if f["kind"] == "looseness":
+                loss = float(f["looseness_pct"])
+                self.vibration.loosen_support(f["target"].split(".", 1)[1], loss / 100, windows)
+            else:
+                loss = float(f["stiffness_loss_pct"])
+                angle = component_rng(self.seed, f"fault.{i}.phase").uniform(0.0, 2.0 * math.pi)
+                self.vibration.damage_tooth(loss / 100.0, windows, angle)
             label = f.get("label", "")
             for on, off in windows:
                 self.log.records.append(

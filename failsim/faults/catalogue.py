@@ -102,6 +102,11 @@ FAULT_KINDS: tuple[FaultKind, ...] = (
         "faults/shaft-faults.md",
     ),
     FaultKind(
+        "looseness", "machine", "looseness_pct", "%",
+        "a loose bearing support lifts once per turn: harmonics of 1x",
+        "faults/shaft-faults.md",
+    ),
+    FaultKind(
         "sensor_bias", "sensor", "offset", "u",
         "constant offset added to the measured value", "faults/sensor-faults.md",
     ),

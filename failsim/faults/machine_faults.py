@@ -64,6 +64,7 @@ SEVERITY: dict[str, tuple[str, float | None]] = {
     "misalignment": ("mm", 0.5),  # equivalent offset at the coupling
     "lubrication_loss": ("x", 100.0),  # friction 100 times the healthy bearing's
     "gear_tooth_damage": ("%", 100.0),  # the tooth carries nothing: broken
+    "looseness": ("%", 100.0),  # the support holds nothing on one side
 }
 
 

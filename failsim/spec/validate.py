@@ -1099,7 +1099,16 @@ def _check_machine_faults(
                 "gear mesh force in the vibration model (vibration.gear_mesh_force_n)",
                 kind,
             )
-        if kind in ("imbalance", "misalignment") and not (
+        if kind == "looseness" and target.split(".", 1)[1] not in bearings:
+            b = target.split(".", 1)[1]
+            known = ", ".join(f"bearing.{x}" for x in bearings) or "none"
+            raise src.error(
+                ("faults", i, "target"),
+                f"{show(target)} is not allowed: machine {name!r} has no bearing {b!r}; "
+                f"{_suggest(b, bearings)}bearings: {known}",
+                target,
+            )
+        if kind in ("imbalance", "misalignment", "looseness") and not (
             machine.get("accelerometers") and machine.get("vibration")
         ):
             raise src.error(

@@ -315,3 +315,42 @@ class ShaftOrderForce:
                 * np.cos(self.axial_order * theta + self.axial_phase)
             )
         return out
+
+
+class LooseSupport:
+    """Mechanical looseness of a bearing's support (a loose foot or housing bolt): the
+    support holds the rotor's 1x force only down to -(1 - loss) of its amplitude and lifts
+    beyond, so once per turn the vertical force loses the cap below that level. The force
+    this adds is F_1 max(0, -(1 - loss) - cos(theta + phi)) with F_1 = m e w^2 at the bearing:
+    a pulse per turn, with harmonics of 1x that grow with the loss. Active in time windows."""
+
+    def __init__(
+        self,
+        location: int,
+        force_per_w2: float,
+        loss: float,
+        phase_rad: float,
+        windows: list[tuple[float, float | None]] | None = None,
+    ):
+        self.weights = {location: 1.0}
+        self.force_per_w2 = force_per_w2
+        self.loss = loss
+        self.phase = phase_rad
+        self.windows = windows
+
+    def forces(
+        self, theta: np.ndarray, omega: np.ndarray, torque: np.ndarray, fs: float, j0: int = 0
+    ) -> np.ndarray:
+        """Force (3, n) in N (horizontal, vertical, axial) at the loose bearing."""
+        n = theta.shape[0]
+        out = np.zeros((3, n))
+        f1 = self.force_per_w2 * omega * omega
+        cap = np.maximum(0.0, -(1.0 - self.loss) - np.cos(theta + self.phase))
+        gate = np.ones(n)
+        if self.windows is not None:
+            t = (j0 + np.arange(n)) / fs
+            gate = np.zeros(n)
+            for on, off in self.windows:
+                gate[(t >= on) & (t < (np.inf if off is None else off))] = 1.0
+        out[1] = gate * f1 * cap
+        return out

@@ -42,6 +42,7 @@ from .kernels import sensor_run, structure_run
 from .sources import (
     DIRECTIONS,
     ImpactTrain,
+    LooseSupport,
     ShaftOrderForce,
     magnetic_pull,
     rotating_orders,
@@ -292,8 +293,17 @@ class VibrationStage:
         self.tooth_damage.append((float(loss), float(tooth_angle_rad), windows))
 
     def add_shaft_force(self, source: ShaftOrderForce) -> None:
-        """Add a shaft-order force (an imbalance, a misalignment)."""
+        """Add a shaft-order force (an imbalance, a misalignment, a loose support)."""
         self.shaft_forces.append(source)
+
+    def loosen_support(
+        self, location: str, loss: float, windows: list[tuple[float, float | None]]
+    ) -> None:
+        """Make the support of bearing ``location`` loose (see :class:`LooseSupport`): it
+        truncates that bearing's share of the rotor's 1x force, at the 1x phase."""
+        i = self.locations.index(location)
+        phase = self.orders[0][2]  # the rotor's 1x (order 1 comes first)
+        self.shaft_forces.append(LooseSupport(i, self.share * self.mass_ecc, loss, phase, windows))
 
     def forces(self, trace: np.ndarray) -> dict[str, np.ndarray]:
         """Forces (3, n) at each bearing location for one trace chunk, N."""

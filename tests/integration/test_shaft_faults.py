@@ -92,23 +92,60 @@ def _line(res, col: str, order: int, t0: float, t1: float) -> float:
     return float(spec[k - 2 : k + 3].max())
 
 
+H, V = "accel_drive_end_horizontal_m_s2", "accel_drive_end_vertical_m_s2"
+
+
 @pytest.mark.parametrize(
-    ("fault", "order", "gain"),
+    ("fault", "order", "gain", "col"),
     [
-        ({"kind": "imbalance", "target": "rotor", "unbalance_g_mm": 500.0}, 1, 2.0),
-        ({"kind": "misalignment", "target": "coupling", "offset_mm": 0.3}, 2, 3.0),
+        ({"kind": "imbalance", "target": "rotor", "unbalance_g_mm": 500.0}, 1, 2.0, H),
+        ({"kind": "misalignment", "target": "coupling", "offset_mm": 0.3}, 2, 3.0, H),
+        ({"kind": "looseness", "target": "bearing.drive_end", "looseness_pct": 80.0}, 3, 1.5, V),
     ],
 )
-def test_the_fault_raises_its_line_in_the_vibration(fault, order, gain):
+def test_the_fault_raises_its_line_in_the_vibration(fault, order, gain, col):
     fault = {**fault, "trigger": {"at_s": 3.0}}
     res = failsim.simulate(
         "im_7p5kw_pump_rated",
         duration_s=6.0,
         overrides={"faults": [fault], "operation.stop_at_s": None},
     )
-    col = "accel_drive_end_horizontal_m_s2"
     assert _line(res, col, order, 3.5, 5.5) > gain * _line(res, col, order, 1.0, 3.0)
     ev = res.to_pandas("events")
     assert list(ev[ev.category == "fault"].kind) == [fault["kind"]]
     lab = res.labels.to_pandas()
     assert float(lab.t_s.min()) == 3.0 and lab.health.between(0.0, 1.0).all()
+
+
+def _cap_harmonic(k: int, loss: float) -> float:
+    """Fourier amplitude (per unit F_1) of max(0, cos u - c) for |u| < a = arccos(c),
+    c = 1 - loss: the cap a loose support adds once per turn."""
+    c = 1.0 - loss
+    a = math.acos(c)
+    if k == 1:
+        return abs(a + math.sin(2 * a) / 2 - 2 * c * math.sin(a)) / math.pi
+    return (
+        abs(
+            math.sin((k - 1) * a) / (k - 1)
+            + math.sin((k + 1) * a) / (k + 1)
+            - 2 * c * math.sin(k * a) / k
+        )
+        / math.pi
+    )
+
+
+@pytest.mark.parametrize("loss", [0.3, 0.8])
+def test_loose_support_adds_the_harmonics_of_its_truncated_1x_force(loss):
+    machine = Machine.from_spec(failsim.load_machine("im_7p5kw_pump"))
+    base = VibrationStage(machine, 1, 25_600, 2, 50.0)
+    loose = VibrationStage(machine, 1, 25_600, 2, 50.0)
+    loose.loosen_support("drive_end", loss, [(0.0, None)])
+    n = 51_200
+    w = 2 * math.pi * 25 * FS / n  # 25 whole turns
+    trace = _trace(w, 0.0, n)
+    added = loose.forces(trace)["drive_end"] - base.forces(trace)["drive_end"]
+    f_1 = base.share * base.mass_ecc * w**2
+    for k in range(1, 7):
+        assert _amplitude(added[1], k, w) == pytest.approx(f_1 * _cap_harmonic(k, loss), rel=1e-4)
+    assert np.all(added[0] == 0.0) and np.all(added[1] >= 0.0)
+    assert np.all(loose.forces(trace)["non_drive_end"] == base.forces(trace)["non_drive_end"])

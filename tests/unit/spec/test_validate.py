@@ -74,6 +74,7 @@ NO_DEFAULT = {
     ("faults", "[]", "runaway_temp_c"),
     ("faults", "[]", "runaway_width_k"),
     ("faults", "[]", "stiffness_loss_pct"),
+    ("faults", "[]", "looseness_pct"),
     # a trigger gives either at_s or a condition
     ("faults", "[]", "trigger", "at_s"),
     ("faults", "[]", "trigger", "when"),
