@@ -21,7 +21,12 @@ import pyarrow.compute as pc
 from ._version import __version__
 from .components.machine import Machine
 from .errors import OutputError, SimulationDivergedError, SpecError
-from .faults.bearing_defects import bearing_defects_from_spec, failure_size_mm, impact_train
+from .faults.bearing_defects import (
+    bearing_defects_from_spec,
+    failure_size_mm,
+    impact_train,
+    wear_noise,
+)
 from .faults.event_log import EventLog, EventRecord
 from .faults.labels import label_columns, labels_table
 from .faults.machine_faults import STOP_FAULT_KINDS
@@ -239,6 +244,10 @@ class RunEngine:
                 )
             rated = self.machine.motor.rated_speed_rad_s
             self.vibration.add_impacts(impact_train(d, bearing, rated, self.seed))
+            loc = self.vibration.locations.index(d.bearing)
+            wear = wear_noise(d, bearing, loc, self.seed)
+            if wear is not None:
+                self.vibration.add_shaft_force(wear)
             failure_mm = failure_size_mm(bearing)
             for on, off in d.windows:
                 self.log.records.append(

@@ -46,6 +46,8 @@ SATURATION_WIDTH_FRACTION = 0.02
 #: load-zone weight of an impact outside the load zone (the defect still shows)
 LOAD_ZONE_FLOOR = 0.1
 SPEED_EXPONENT = 1.5
+#: broadband force of distributed wear at the failure width, as a fraction of Q_max
+WEAR_NOISE_FRACTION = 0.05
 STEEL_DENSITY_KG_M3 = 7850.0
 
 
@@ -115,6 +117,25 @@ def bearing_defects_from_spec(
             )
         )
     return out
+
+
+def wear_noise(defect: BearingDefect, bearing: Bearing, location: int, seed: int):
+    """The distributed-wear broadband source of a growing defect (None if it does not
+    grow): rms 0.05 Q_max (w / w_f)^2, Q_max = 5 F_r / (Z cos alpha)."""
+    from ..vibration.sources import WearNoise
+
+    w_f = failure_size_mm(bearing)
+    widths = defect.width_profile(w_f)
+    if widths is None or defect.part == "cage":
+        return None
+    g = bearing.geometry
+    q_max = (
+        5.0 * bearing.radial_load_n / (g.n_elements * math.cos(math.radians(g.contact_angle_deg)))
+    )
+    times = np.array([p[0] for p in widths])
+    ratio = np.array([p[1] for p in widths]) / w_f
+    rng = component_rng(seed, f"fault.{defect.index}.wear")
+    return WearNoise(location, WEAR_NOISE_FRACTION * q_max, rng, (times, ratio), defect.windows)
 
 
 def failure_size_mm(bearing: Bearing) -> float:

@@ -354,3 +354,42 @@ class LooseSupport:
                 gate[(t >= on) & (t < (np.inf if off is None else off))] = 1.0
         out[1] = gate * f1 * cap
         return out
+
+
+class WearNoise:
+    """Broadband force of distributed wear on a bearing late in a defect's life: Gaussian
+    horizontal and vertical forces of rms ``rms_n`` x (w / w_f)^2 (the defect's width over
+    its failure width, from ``width_profile``), so it rises only as the damage spreads.
+    Draws come from ``rng`` sample by sample, whatever the chunking."""
+
+    def __init__(
+        self,
+        location: int,
+        rms_n: float,
+        rng: np.random.Generator,
+        width_profile: tuple[np.ndarray, np.ndarray],
+        windows: list[tuple[float, float | None]] | None = None,
+    ):
+        self.weights = {location: 1.0}
+        self.rms_n = rms_n
+        self.rng = rng
+        self.width_profile = width_profile
+        self.windows = windows
+
+    def forces(
+        self, theta: np.ndarray, omega: np.ndarray, torque: np.ndarray, fs: float, j0: int = 0
+    ) -> np.ndarray:
+        """Force (3, n) in N at the worn bearing."""
+        n = theta.shape[0]
+        out = np.zeros((3, n))
+        draws = self.rng.standard_normal((n, 2))
+        t = (j0 + np.arange(n)) / fs
+        level = self.rms_n * np.interp(t, self.width_profile[0], self.width_profile[1]) ** 2
+        if self.windows is not None:
+            gate = np.zeros(n)
+            for on, off in self.windows:
+                gate[(t >= on) & (t < (np.inf if off is None else off))] = 1.0
+            level = level * gate
+        out[0] = level * draws[:, 0]
+        out[1] = level * draws[:, 1]
+        return out

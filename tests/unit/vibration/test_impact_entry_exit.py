@@ -67,3 +67,24 @@ def test_entry_and_exit_are_independent_of_the_chunking():
     a = _run(_train(2.0)[0], n, [])
     b = _run(_train(2.0)[0], n, [1, 17, 500, 501, 7000, 9001])
     np.testing.assert_array_equal(a, b)
+
+
+def test_distributed_wear_noise_grows_with_the_square_of_the_width():
+    from failsim.faults.bearing_defects import failure_size_mm, wear_noise
+
+    bearing = Bearing("de", "6205", 0.025, 0.0015, 1000.0, geometry=lookup_bearing("6205").geometry)
+    defect = BearingDefect(0, "de", "outer_race", 0.01, 0.0, 0.0, [(0.0, None)],
+                           time_to_failure_s=1.0)  # fmt: skip
+    src = wear_noise(defect, bearing, 0, seed=5)
+    q_max = 5.0 * 1000.0 / 9
+    n = int(FS * 1.2)
+    theta = np.zeros(n)
+    f = np.concatenate(
+        [src.forces(theta[a : a + 4000], np.zeros(4000), np.zeros(4000), FS, a)
+         for a in range(0, n, 4000)], axis=1,
+    )  # fmt: skip
+    late = f[:, int(FS * 1.05) :]  # past the failure width: rms 0.05 Q_max on each axis
+    np.testing.assert_allclose(np.std(late, axis=1)[:2], 0.05 * q_max, rtol=0.03)
+    early = f[:, : int(FS * 0.1)]  # 0.01 mm growing: (w / w_f)^2 of it, tiny
+    w_f = failure_size_mm(bearing)
+    assert np.std(early[1]) < 0.05 * q_max * (0.02 / w_f) ** 2
