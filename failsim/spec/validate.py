@@ -1042,15 +1042,10 @@ def _check_machine_faults(
     friction_kind = None
     for i, fault in enumerate(scenario.get("faults", [])):
         kind, target = fault["kind"], fault["target"]
-        if kind == "lubrication_loss" and target.split(".", 1)[1] not in bearings:
-            b = target.split(".", 1)[1]
-            known = ", ".join(f"bearing.{x}" for x in bearings) or "none"
-            raise src.error(
-                ("faults", i, "target"),
-                f"{show(target)} is not allowed: machine {name!r} has no bearing {b!r}; "
-                f"{_suggest(b, bearings)}bearings: {known}",
-                target,
-            )
+        if kind in ("lubrication_loss", "looseness", "bearing_defect") or (
+            kind == "seizure" and target.startswith("bearing.")
+        ):
+            _check_bearing_target(i, target, name, bearings, src)
         if kind in ("seizure", "lubrication_loss"):
             if friction_kind is not None and kind != friction_kind:
                 raise src.error(
@@ -1069,25 +1064,6 @@ def _check_machine_faults(
                     target,
                 )
             seizure_target = target
-        if kind == "seizure":
-            if target.startswith("bearing."):
-                b = target.split(".", 1)[1]
-                if b not in bearings:
-                    known = ", ".join(f"bearing.{x}" for x in bearings) or "none"
-                    raise src.error(
-                        ("faults", i, "target"),
-                        f"{show(target)} is not allowed: machine {name!r} has no bearing "
-                        f"{b!r}; {_suggest(b, bearings)}seizure targets: load, {known}",
-                        target,
-                    )
-            if seizure_target is not None and target != seizure_target:
-                raise src.error(
-                    ("faults", i, "target"),
-                    f"{show(target)} is not allowed: the seizures of a run act on one place, "
-                    f"and an earlier fault seizes {seizure_target!r}",
-                    target,
-                )
-            seizure_target = target
         if kind == "bearing_defect":
             _check_bearing_defect(i, target, machine, bearings, src)
         if kind == "gear_tooth_damage" and not (
@@ -1098,15 +1074,6 @@ def _check_machine_faults(
                 f"{show(kind)} is not allowed on machine {name!r}: it needs a gearbox and a "
                 "gear mesh force in the vibration model (vibration.gear_mesh_force_n)",
                 kind,
-            )
-        if kind == "looseness" and target.split(".", 1)[1] not in bearings:
-            b = target.split(".", 1)[1]
-            known = ", ".join(f"bearing.{x}" for x in bearings) or "none"
-            raise src.error(
-                ("faults", i, "target"),
-                f"{show(target)} is not allowed: machine {name!r} has no bearing {b!r}; "
-                f"{_suggest(b, bearings)}bearings: {known}",
-                target,
             )
         if kind in ("imbalance", "misalignment", "looseness") and not (
             machine.get("accelerometers") and machine.get("vibration")
@@ -1150,14 +1117,6 @@ def _check_bearing_defect(
     vibration stream (for its signature)."""
     name = machine["name"]
     b = target.split(".", 1)[1]
-    if b not in bearings:
-        known = ", ".join(f"bearing.{x}" for x in bearings) or "none"
-        raise src.error(
-            ("faults", i, "target"),
-            f"{show(target)} is not allowed: machine {name!r} has no bearing {b!r}; "
-            f"{_suggest(b, bearings)}bearings: {known}",
-            target,
-        )
     spec = next(x for x in machine["bearings"] if x["name"] == b)
     if not spec.get("geometry"):
         from failsim.catalogue.bearings import lookup_bearing
@@ -1179,4 +1138,19 @@ def _check_bearing_defect(
             f"'bearing_defect' is not allowed on machine {name!r}: it shows in the vibration "
             "stream, and the machine has no accelerometers or vibration model",
             "bearing_defect",
+        )
+
+
+def _check_bearing_target(
+    i: int, target: str, name: str, bearings: list[str], src: SpecSource
+) -> None:
+    """A fault's target ``bearing.<name>`` must name a bearing of the machine."""
+    b = target.split(".", 1)[1]
+    if b not in bearings:
+        known = ", ".join(f"bearing.{x}" for x in bearings) or "none"
+        raise src.error(
+            ("faults", i, "target"),
+            f"{show(target)} is not allowed: machine {name!r} has no bearing {b!r}; "
+            f"{_suggest(b, bearings)}bearings: {known}",
+            target,
         )

@@ -18,6 +18,14 @@ from ..kernels import layout as L
 DIRECTIONS = ("horizontal", "vertical", "axial")
 
 
+def active_mask(t_s: np.ndarray, windows: list[tuple[float, float | None]]) -> np.ndarray:
+    """True at the times ``t_s`` (s) inside any window [onset, end) (end None: open)."""
+    active = np.zeros(t_s.shape, dtype=bool)
+    for on, off in windows:
+        active |= (t_s >= on) & (t_s < (np.inf if off is None else off))
+    return active
+
+
 def rotating_orders(
     theta_rad: np.ndarray,
     force_1x_n: np.ndarray,
@@ -226,10 +234,7 @@ class ImpactTrain:
                 scale = np.interp(t, self.scale_profile[0], self.scale_profile[1])
                 amp *= scale
             if self.windows is not None:
-                active = np.zeros(j.shape, dtype=bool)
-                for on, off in self.windows:
-                    active |= (t >= on) & (t < (np.inf if off is None else off))
-                amp = np.where(active, amp, 0.0)
+                amp = np.where(active_mask(t, self.windows), amp, 0.0)
             if self.crossing_s > 0.0 and omega is not None:
                 w = np.maximum(np.abs(omega[j]), 1e-3 * self.speed_ref)
                 width = np.ones(j.shape)
@@ -297,9 +302,7 @@ class ShaftOrderForce:
         gate = np.ones(n)
         if self.windows is not None:
             t = (j0 + np.arange(n)) / fs
-            gate = np.zeros(n)
-            for on, off in self.windows:
-                gate[(t >= on) & (t < (np.inf if off is None else off))] = 1.0
+            gate = active_mask(t, self.windows).astype(np.float64)
             if not gate.any():
                 return out
         tq = np.abs(torque)
@@ -349,9 +352,7 @@ class LooseSupport:
         gate = np.ones(n)
         if self.windows is not None:
             t = (j0 + np.arange(n)) / fs
-            gate = np.zeros(n)
-            for on, off in self.windows:
-                gate[(t >= on) & (t < (np.inf if off is None else off))] = 1.0
+            gate = active_mask(t, self.windows).astype(np.float64)
         out[1] = gate * f1 * cap
         return out
 
@@ -386,9 +387,7 @@ class WearNoise:
         t = (j0 + np.arange(n)) / fs
         level = self.rms_n * np.interp(t, self.width_profile[0], self.width_profile[1]) ** 2
         if self.windows is not None:
-            gate = np.zeros(n)
-            for on, off in self.windows:
-                gate[(t >= on) & (t < (np.inf if off is None else off))] = 1.0
+            gate = active_mask(t, self.windows).astype(np.float64)
             level = level * gate
         out[0] = level * draws[:, 0]
         out[1] = level * draws[:, 1]

@@ -44,6 +44,7 @@ from .sources import (
     ImpactTrain,
     LooseSupport,
     ShaftOrderForce,
+    active_mask,
     magnetic_pull,
     rotating_orders,
     trace_columns,
@@ -365,10 +366,7 @@ class VibrationStage:
                 # the damaged tooth carries less while it is in mesh: 1 / Z of each turn
                 turn = np.mod(theta - angle, 2.0 * np.pi)
                 in_mesh = turn < 2.0 * np.pi / self.mesh_teeth
-                t = (j0 + np.arange(n)) / self.fs_synth
-                active = np.zeros(n, dtype=bool)
-                for on, off in windows:
-                    active |= (t >= on) & (t < (np.inf if off is None else off))
+                active = active_mask((j0 + np.arange(n)) / self.fs_synth, windows)
                 runout = runout * np.where(in_mesh & active, 1.0 - loss, 1.0)
             f = self.mesh_force * load * runout * np.cos(self.mesh_teeth * theta + self.mesh_phase)
             out[self.mesh_location, 0] += 0.5 * f
