@@ -72,6 +72,11 @@ FAULT_KINDS: tuple[FaultKind, ...] = (
         "runaway into seizure", "faults/machine-faults.md",
     ),
     FaultKind(
+        "idler_seizure", "machine", "seized_idlers", "idlers",
+        "carry idlers whose bearings have seized: the belt slides over them, more running "
+        "resistance", "faults/conveyor-faults.md",
+    ),
+    FaultKind(
         "bearing_defect", "machine", "size_mm", "mm",
         "localised defect on a bearing's outer race, inner race, ball or cage: impacts at "
         "BPFO, BPFI, 2 BSF or FTF", "faults/bearing-defects.md",

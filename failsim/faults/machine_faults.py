@@ -32,6 +32,7 @@ MACHINE_FAULT_KINDS = (
     "controlled_stop",
     "belt_slip",
     "conveyor_jam",
+    "idler_seizure",
     "lubrication_loss",
 )
 #: kinds the kernel carries out as switching actions (the others change a profile)
@@ -43,6 +44,7 @@ ACTION_FAULT_KINDS = (
     "controlled_stop",
     "belt_slip",
     "conveyor_jam",
+    "idler_seizure",
 )
 #: stops are latched: no duration, no intermittent switching
 STOP_FAULT_KINDS = ("emergency_stop", "controlled_stop")
@@ -60,6 +62,7 @@ SEVERITY: dict[str, tuple[str, float | None]] = {
     "bearing_defect": ("mm", None),  # a quarter of the rolling-element diameter
     "belt_slip": ("%", None),  # the capstan limit no longer covers the design load
     "conveyor_jam": ("N", None),  # the jam takes all the grip left at the design load
+    "idler_seizure": ("idlers", None),  # the seized rolls take all the grip left
     "imbalance": ("g mm", None),  # balance grade G 16 for the rotor (shaft_faults.py)
     "misalignment": ("mm", 0.5),  # equivalent offset at the coupling
     "lubrication_loss": ("x", 100.0),  # friction 100 times the healthy bearing's
@@ -331,6 +334,7 @@ class BeltContext:
     wrap_rad: float  # theta
     special_resistance_n: float  # F_S
     rated_resistance_n: float  # F_U at the design throughput
+    carry_load_kg_m: float = 0.0  # belt and bulk load per metre on the carry side, design
 
     def capstan_n(self, mu: float | None = None, t2: float | None = None) -> float:
         """Largest force the pulley can pass to the belt, T_2 (e^(mu theta) - 1), N."""
@@ -405,6 +409,23 @@ def compile_machine_faults(
                 (L.ACT_SET_PARAM, L.P_BELT_T2, belt.takeup_tension_n),
                 (L.ACT_SET_PARAM, L.P_BELT_MU_S, belt.friction_static),
             ]
+        elif kind == "idler_seizure":
+            belt = machine.belt
+            n_idlers = int(f["seized_idlers"])
+            severity = float(n_idlers)
+            # each seized roll brakes the belt that slides over it: mu N, with N the weight of
+            # the belt and load on the roll's spacing
+            per_idler = (
+                float(f.get("belt_roll_friction", 0.4))
+                * belt.carry_load_kg_m
+                * 9.80665
+                * float(f.get("idler_spacing_m", 1.2))
+            )
+            # health 0 when the seized rolls take all the grip left at the design load
+            threshold = (belt.capstan_n() - belt.rated_resistance_n) / per_idler
+            base = belt.special_resistance_n
+            onset = [(L.ACT_SET_PARAM, L.P_CONV_SPECIAL, base + n_idlers * per_idler)]
+            ending = [(L.ACT_SET_PARAM, L.P_CONV_SPECIAL, base)]
         elif kind == "conveyor_jam":
             belt = machine.belt
             severity = float(f["resistance_n"])

@@ -291,7 +291,7 @@ def pack(
             breakdown_torque_n_m=_breakdown_torque_n_m(machine, f_supply),
             base_unbalance=float(p[L.P_UNBALANCE]),
             base_unbalance_angle_rad=float(p[L.P_UNBALANCE_ANGLE]),
-            belt=_belt_context(p) if machine.conveyor is not None else None,
+            belt=_belt_context(p, machine) if machine.conveyor is not None else None,
         ),
         int(scenario["seed"]),
     )
@@ -413,7 +413,7 @@ def pack(
     )
 
 
-def _belt_context(p: np.ndarray) -> BeltContext:
+def _belt_context(p: np.ndarray, machine: Machine) -> BeltContext:
     """Grip and running resistance of the packed belt conveyor (at the design throughput:
     q_G = feed / belt speed)."""
     q_g = p[L.P_FEED_KG_S] / p[L.P_BELT_VN]
@@ -429,6 +429,7 @@ def _belt_context(p: np.ndarray) -> BeltContext:
         wrap_rad=float(p[L.P_BELT_WRAP]),
         special_resistance_n=float(p[L.P_CONV_SPECIAL]),
         rated_resistance_n=float(f_u),
+        carry_load_kg_m=float(machine.conveyor.belt_mass_kg_m + q_g),
     )
 
 

@@ -1084,7 +1084,7 @@ def _check_machine_faults(
                 "stream, and the machine has no accelerometers or vibration model",
                 kind,
             )
-        if kind in ("belt_slip", "conveyor_jam") and not machine.get("conveyor"):
+        if kind in ("belt_slip", "conveyor_jam", "idler_seizure") and not machine.get("conveyor"):
             raise src.error(
                 ("faults", i, "kind"),
                 f"{show(kind)} is not allowed on machine {name!r}: it has no belt conveyor",

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
 import pytest
 
 import failsim
@@ -75,3 +76,24 @@ def test_jam_drives_the_current_to_the_limit_and_stalls_the_belt():
     # the jam takes more than the grip left at the design load: health 0
     lab = res.labels.to_pandas()
     assert (lab.health == 0.0).all() and set(lab.fault_kind) == {"conveyor_jam"}
+
+
+def test_seized_idlers_add_their_sliding_friction_to_the_pulley_torque():
+    # each seized carry roll brakes the belt with mu (q_B + q_G) g a; through the pulley and
+    # the gearbox the motor shaft carries dF R / (i eta) more (a steady drive at set speed)
+    fault = {"kind": "idler_seizure", "target": "conveyor", "trigger": {"at_s": 20.0},
+             "seized_idlers": 5}  # fmt: skip
+    res = _run(fault, duration_s=28.0)
+    proc = res.to_pandas("process")
+    before = proc[(proc.t_s > 16.0) & (proc.t_s < 20.0)].torque_shaft_n_m.mean()
+    after = proc[(proc.t_s > 24.0) & (proc.t_s < 28.0)].torque_shaft_n_m.mean()
+    machine = load_machine("conveyor_7p5kw").data
+    q_g = CONV["design_throughput_t_h"] / 3.6 / CONV["design_belt_speed_m_s"]
+    d_f = 5 * 0.4 * (CONV["belt_mass_kg_m"] + q_g) * 9.80665 * 1.2
+    gear = machine["gearbox"]
+    expected = d_f * 0.5 * CONV["pulley_diameter_m"] / (gear["ratio"] * gear["efficiency"])
+    assert after - before == pytest.approx(expected, rel=0.03)
+    lab = res.labels.to_pandas()
+    grip_left = _capstan(CONV["friction_static"]) - _resistance(CONV, q_g)
+    # health 0 when the seized rolls take all the grip left at the design load
+    np.testing.assert_allclose(lab.health, 1.0 - d_f / grip_left, rtol=1e-4)

@@ -75,6 +75,9 @@ NO_DEFAULT = {
     ("faults", "[]", "runaway_width_k"),
     ("faults", "[]", "stiffness_loss_pct"),
     ("faults", "[]", "looseness_pct"),
+    ("faults", "[]", "seized_idlers"),
+    ("faults", "[]", "idler_spacing_m"),
+    ("faults", "[]", "belt_roll_friction"),
     # a trigger gives either at_s or a condition
     ("faults", "[]", "trigger", "at_s"),
     ("faults", "[]", "trigger", "when"),
