@@ -324,7 +324,7 @@ class LooseSupport:
     """Mechanical looseness of a bearing's support (a loose foot or housing bolt): the
     support holds the rotor's 1x force only down to -(1 - loss) of its amplitude and lifts
     beyond, so once per turn the vertical force loses the cap below that level. The force
-    this adds is F_1 max(0, -(1 - loss) - cos(theta + phi)) with F_1 = m e w^2 at the bearing:
+    this adds is F_1 max(0, -(1 - loss) - sin(theta + phi)) with F_1 = m e w^2 at the bearing:
     a pulse per turn, with harmonics of 1x that grow with the loss. Active in time windows."""
 
     def __init__(
@@ -348,7 +348,8 @@ class LooseSupport:
         n = theta.shape[0]
         out = np.zeros((3, n))
         f1 = self.force_per_w2 * omega * omega
-        cap = np.maximum(0.0, -(1.0 - self.loss) - np.cos(theta + self.phase))
+        # the vertical part of the rotating 1x force is F_1 sin(theta + phi)
+        cap = np.maximum(0.0, -(1.0 - self.loss) - np.sin(theta + self.phase))
         gate = np.ones(n)
         if self.windows is not None:
             t = (j0 + np.arange(n)) / fs
