@@ -237,11 +237,7 @@ class RunEngine:
         bearings = {b.name: b for b in self.machine.bearings}
         for d in defects:
             bearing = bearings[d.bearing]
-            if self.vibration is None:
-                raise SpecError(
-                    f"faults[{d.index}]: bearing_defect needs the vibration stream (the machine "
-                    f"{self.machine.name!r} has no accelerometers or vibration model)"
-                )
+            self._need_vibration(d.index, "bearing_defect")
             rated = self.machine.motor.rated_speed_rad_s
             self.vibration.add_impacts(impact_train(d, bearing, rated, self.seed))
             loc = self.vibration.locations.index(d.bearing)
@@ -249,26 +245,50 @@ class RunEngine:
             if wear is not None:
                 self.vibration.add_shaft_force(wear)
             failure_mm = failure_size_mm(bearing)
-            for on, off in d.windows:
-                self.log.records.append(
-                    EventRecord(
-                        on, "bearing_defect", "fault", f"bearing.{d.bearing}", d.size_mm, "mm",
-                        source=f"scenario: {d.label}" if d.label else "scenario",
-                        end_s=off, fault_index=d.index, health_threshold=failure_mm,
-                        severity_profile=d.width_profile(failure_mm),
-                        failure_t_s=d.failure_time_s(failure_mm),
-                    )
-                )  # fmt: skip
+            self._log_fault_windows(
+                d.index, "bearing_defect", f"bearing.{d.bearing}", d.windows, d.size_mm, "mm",
+                d.label, health_threshold=failure_mm,
+                severity_profile=d.width_profile(failure_mm),
+                failure_t_s=d.failure_time_s(failure_mm),
+            )  # fmt: skip
+
+    def _need_vibration(self, index: int, kind: str) -> None:
+        """A fault that shows only in the vibration stream needs one."""
+        if self.vibration is None:
+            raise SpecError(
+                f"faults[{index}]: {kind} needs the vibration stream (the machine "
+                f"{self.machine.name!r} has no accelerometers or vibration model)"
+            )
+
+    def _log_fault_windows(
+        self,
+        index: int,
+        kind: str,
+        target: str,
+        windows: list[tuple[float, float | None]],
+        severity: float,
+        unit: str,
+        label: str,
+        **extra,
+    ) -> None:
+        """One fault event per active window of a fault the vibration stage carries out."""
+        for on, off in windows:
+            self.log.records.append(
+                EventRecord(
+                    on, kind, "fault", target, severity, unit,
+                    source=f"scenario: {label}" if label else "scenario",
+                    end_s=off, fault_index=index, **extra,
+                )
+            )  # fmt: skip
 
     def _add_shaft_faults(self) -> None:
-        """Force sources of the scenario's imbalances and misalignments in the vibration
-        stage, each window logged as a fault event."""
+        """Force sources of the scenario's imbalances, misalignments, loose supports and
+        damaged gear teeth in the vibration stage, each window logged as a fault event."""
         duration = float(self.scenario.data["duration_s"])
         for i, f in enumerate(self.scenario.data["faults"]):
             if f["kind"] not in ("gear_tooth_damage", "looseness"):
                 continue
-            if self.vibration is None:
-                raise SpecError(f"faults[{i}]: {f['kind']} needs the vibration stream")
+            self._need_vibration(i, f["kind"])
             windows = fault_windows(f["trigger"], duration, self.seed, i)
             if f["kind"] == "looseness":
                 loss = float(f["looseness_pct"])
@@ -277,21 +297,11 @@ class RunEngine:
                 loss = float(f["stiffness_loss_pct"])
                 angle = component_rng(self.seed, f"fault.{i}.phase").uniform(0.0, 2.0 * math.pi)
                 self.vibration.damage_tooth(loss / 100.0, windows, angle)
-            label = f.get("label", "")
-            for on, off in windows:
-                self.log.records.append(
-                    EventRecord(
-                        on, f["kind"], "fault", f["target"], loss, "%",
-                        source=f"scenario: {label}" if label else "scenario",
-                        end_s=off, fault_index=i,
-                    )
-                )  # fmt: skip
+            self._log_fault_windows(
+                i, f["kind"], f["target"], windows, loss, "%", f.get("label", "")
+            )
         for i, f in shaft_faults(self.scenario.data["faults"]):
-            if self.vibration is None:
-                raise SpecError(
-                    f"faults[{i}]: {f['kind']} needs the vibration stream (the machine "
-                    f"{self.machine.name!r} has no accelerometers or vibration model)"
-                )
+            self._need_vibration(i, f["kind"])
             n_loc = len(self.vibration.locations)
             source, windows, severity, unit = shaft_force(f, i, n_loc, self.seed, duration)
             self.vibration.add_shaft_force(source)
@@ -301,15 +311,10 @@ class RunEngine:
                 threshold = imbalance_failure_g_mm(vib.rotor_mass_kg, rated)
             else:
                 threshold = MISALIGNMENT_FAILURE_MM
-            label = f.get("label", "")
-            for on, off in windows:
-                self.log.records.append(
-                    EventRecord(
-                        on, f["kind"], "fault", f["target"], severity, unit,
-                        source=f"scenario: {label}" if label else "scenario",
-                        end_s=off, fault_index=i, health_threshold=threshold,
-                    )
-                )  # fmt: skip
+            self._log_fault_windows(
+                i, f["kind"], f["target"], windows, severity, unit, f.get("label", ""),
+                health_threshold=threshold,
+            )  # fmt: skip
 
     def _check_target(self, index: int, target: str, path: str | None) -> None:
         """A sensor fault's target must be a channel of one of the run's streams."""

@@ -26,6 +26,16 @@ def active_mask(t_s: np.ndarray, windows: list[tuple[float, float | None]]) -> n
     return active
 
 
+def window_gate(
+    n: int, fs: float, j0: int, windows: list[tuple[float, float | None]] | None
+) -> np.ndarray:
+    """1.0 at the n synthesis samples from index j0 (rate fs) inside the windows, else 0.0;
+    all 1.0 without windows."""
+    if windows is None:
+        return np.ones(n)
+    return active_mask((j0 + np.arange(n)) / fs, windows).astype(np.float64)
+
+
 def rotating_orders(
     theta_rad: np.ndarray,
     force_1x_n: np.ndarray,
@@ -299,12 +309,9 @@ class ShaftOrderForce:
         """Force (3, n) in N (horizontal, vertical, axial) of a unit-weight location."""
         n = theta.shape[0]
         out = np.zeros((3, n))
-        gate = np.ones(n)
-        if self.windows is not None:
-            t = (j0 + np.arange(n)) / fs
-            gate = active_mask(t, self.windows).astype(np.float64)
-            if not gate.any():
-                return out
+        gate = window_gate(n, fs, j0, self.windows)
+        if not gate.any():
+            return out
         tq = np.abs(torque)
         f_r = gate * (self.radial_per_w2 * omega * omega + self.radial_per_torque * tq)
         ang = self.order * theta + self.phase
@@ -350,11 +357,7 @@ class LooseSupport:
         f1 = self.force_per_w2 * omega * omega
         # the vertical part of the rotating 1x force is F_1 sin(theta + phi)
         cap = np.maximum(0.0, -(1.0 - self.loss) - np.sin(theta + self.phase))
-        gate = np.ones(n)
-        if self.windows is not None:
-            t = (j0 + np.arange(n)) / fs
-            gate = active_mask(t, self.windows).astype(np.float64)
-        out[1] = gate * f1 * cap
+        out[1] = window_gate(n, fs, j0, self.windows) * f1 * cap
         return out
 
 
@@ -387,9 +390,7 @@ class WearNoise:
         draws = self.rng.standard_normal((n, 2))
         t = (j0 + np.arange(n)) / fs
         level = self.rms_n * np.interp(t, self.width_profile[0], self.width_profile[1]) ** 2
-        if self.windows is not None:
-            gate = active_mask(t, self.windows).astype(np.float64)
-            level = level * gate
+        level = level * window_gate(n, fs, j0, self.windows)
         out[0] = level * draws[:, 0]
         out[1] = level * draws[:, 1]
         return out
