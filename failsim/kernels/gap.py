@@ -24,6 +24,7 @@ import numpy as np
 from scipy.linalg import expm
 
 from . import layout as L
+from .machine_kernel import fan_factor, update_resistances
 from .pack import Packed
 
 
@@ -51,20 +52,14 @@ def skip_gap(pk: Packed, n_next: int, rates: tuple[int, int, int]) -> None:
     heat = np.zeros(n)
     if s[L.S_LOSS_INT_T] > 0.0:
         heat = s[L.S_LOSS_INT0 : L.S_LOSS_INT0 + n] / s[L.S_LOSS_INT_T]
-    w_ratio = abs(x[L.X_WM]) / p[L.P_W_RATED]
-    fan = p[L.P_FAN_STANDSTILL] + (1.0 - p[L.P_FAN_STANDSTILL]) * w_ratio ** p[L.P_FAN_EXPONENT]
+    fan = fan_factor(x[L.X_WM], p)
     g_amb = th[:n, n] * fan
     a = th[:n, :n] + np.diag(g_amb)
     t_ss = np.linalg.solve(a, heat + g_amb * p[L.P_T_AMBIENT])
     decay = expm(-(a / th[:n, n + 1][:, None]) * gap_s)
     temps = s[L.S_TEMPS0 : L.S_TEMPS0 + n]
     s[L.S_TEMPS0 : L.S_TEMPS0 + n] = t_ss + decay @ (temps - t_ss)
-    if p[L.P_THERMAL_COUPLING] != 0.0:
-        tref = p[L.P_R_REF_TEMP_C]
-        tw = s[L.S_TEMPS0 + int(p[L.P_NODE_WINDING])]
-        tr = s[L.S_TEMPS0 + int(p[L.P_NODE_ROTOR])]
-        s[L.S_RS] = p[L.P_RS_REF] * (p[L.P_RS_TEMP_K] + tw) / (p[L.P_RS_TEMP_K] + tref)
-        s[L.S_RR] = p[L.P_RR_REF] * (p[L.P_RR_TEMP_K] + tr) / (p[L.P_RR_TEMP_K] + tref)
+    update_resistances(s, p)
     ie_k = p[L.P_RELAY_IE] * p[L.P_RELAY_K]
     target = s[L.S_COND_CURRENT_RMS] ** 2 / (ie_k * ie_k)
     level = s[L.S_RELAY_LEVEL]

@@ -808,8 +808,7 @@ def _thermal_step(x, s, p, th, amat, rhs):
     """
     dt = s[L.S_ACC_DT]
     n = int(p[L.P_N_NODES])
-    w_ratio = abs(x[L.X_WM]) / p[L.P_W_RATED]
-    fan = p[L.P_FAN_STANDSTILL] + (1.0 - p[L.P_FAN_STANDSTILL]) * w_ratio ** p[L.P_FAN_EXPONENT]
+    fan = fan_factor(x[L.X_WM], p)
     tamb = p[L.P_T_AMBIENT]
     for i in range(n):
         rhs[i] = 0.0
@@ -832,13 +831,28 @@ def _thermal_step(x, s, p, th, amat, rhs):
     _solve_in_place(amat[:n, :n], rhs[:n])
     for i in range(n):
         s[L.S_TEMPS0 + i] = rhs[i]
+    update_resistances(s, p)
+    return dt
+
+
+@njit(**NUMBA_OPTIONS)
+def fan_factor(w_rad_s, p):
+    """Ambient conductance factor of the shaft fan at speed w (rad/s): the standstill
+    ratio, rising to 1 at rated speed with the fan exponent."""
+    w_ratio = abs(w_rad_s) / p[L.P_W_RATED]
+    return p[L.P_FAN_STANDSTILL] + (1.0 - p[L.P_FAN_STANDSTILL]) * w_ratio ** p[L.P_FAN_EXPONENT]
+
+
+@njit(**NUMBA_OPTIONS)
+def update_resistances(s, p):
+    """Stator and rotor resistances at the winding and rotor temperatures (unless the
+    thermal coupling is off)."""
     if p[L.P_THERMAL_COUPLING] != 0.0:
         tref = p[L.P_R_REF_TEMP_C]
         tw = s[L.S_TEMPS0 + int(p[L.P_NODE_WINDING])]
         tr = s[L.S_TEMPS0 + int(p[L.P_NODE_ROTOR])]
         s[L.S_RS] = p[L.P_RS_REF] * (p[L.P_RS_TEMP_K] + tw) / (p[L.P_RS_TEMP_K] + tref)
         s[L.S_RR] = p[L.P_RR_REF] * (p[L.P_RR_TEMP_K] + tr) / (p[L.P_RR_TEMP_K] + tref)
-    return dt
 
 
 @njit(**NUMBA_OPTIONS)
