@@ -8,6 +8,7 @@ Typical use::
     result = failsim.simulate(scenario, seed=3, duration_s=2.0)
     current = result.to_pandas("current")        # t_s, current_a_a, ..., machine_state
     failsim.run(scenario, "out/")                 # the same, streamed to Parquet
+    failsim.run_sweep("my_sweep.yaml", "data/")   # the runs of a scenario's sweep: section
 
 Heavy modules (Numba kernels, pyarrow) load on first use, so ``import failsim`` is cheap.
 """
@@ -39,6 +40,8 @@ if TYPE_CHECKING:
         load_scenario,
         validate_file,
     )
+    from .sweep import plan as plan_sweep
+    from .sweep import sweep as run_sweep
 
 _LAZY = {
     "simulate": "simulation",
@@ -52,7 +55,11 @@ _LAZY = {
     "list_machines": "spec",
     "list_scenarios": "spec",
     "validate_file": "spec",
+    "run_sweep": "sweep",
+    "plan_sweep": "sweep",
 }
+#: public names that differ from the name in their module
+_RENAMED = {"run_sweep": "sweep", "plan_sweep": "plan"}
 
 __all__ = [
     "FailsimError",
@@ -71,7 +78,9 @@ __all__ = [
     "list_scenarios",
     "load_machine",
     "load_scenario",
+    "plan_sweep",
     "run",
+    "run_sweep",
     "simulate",
     "validate_file",
 ]
@@ -83,6 +92,6 @@ def __getattr__(name: str) -> Any:
         raise AttributeError(f"module 'failsim' has no attribute {name!r}")
     import importlib
 
-    value = getattr(importlib.import_module(f".{module}", __name__), name)
+    value = getattr(importlib.import_module(f".{module}", __name__), _RENAMED.get(name, name))
     globals()[name] = value
     return value

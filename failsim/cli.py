@@ -107,6 +107,144 @@ def run_cmd(
     click.echo(f"  written to {Path(out_dir)}")
 
 
+@main.command("sweep")
+@click.argument("scenario")
+@click.option(
+    "--out",
+    "out",
+    default=None,
+    help="Output directory or fsspec URL (s3://bucket/prefix); not needed with --dry-run.",
+)
+@click.option(
+    "--jobs",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Worker processes (default: all cores); with --scheduler local, Dask workers.",
+)
+@click.option(
+    "--limit", type=click.IntRange(min=1), default=None, help="Make only the first N runs."
+)
+@click.option(
+    "--dry-run", is_flag=True, help="Print the run table and check every run; simulate nothing."
+)
+@click.option("--resume", is_flag=True, help="Continue an interrupted sweep in --out.")
+@click.option(
+    "--scheduler",
+    default=None,
+    help="Run on Dask: a scheduler address (tcp://host:8786) or 'local' for a local cluster.",
+)
+@click.option("--quiet", is_flag=True, help="No progress bar and no summary.")
+@_friendly
+def sweep_cmd(
+    scenario: str,
+    out: str | None,
+    jobs: int | None,
+    limit: int | None,
+    dry_run: bool,
+    resume: bool,
+    scheduler: str | None,
+    quiet: bool,
+) -> None:
+    """Run the sweep of SCENARIO (its sweep: section) as one dataset in --out.
+
+    Exit status: 0 when every run finished, 1 when some failed (recorded in runs.parquet
+    with their error), 2 for bad input, 130 when interrupted (continue with --resume).
+    """
+    from .errors import SpecError
+    from .sweep import check_runs, plan, sweep
+
+    if dry_run:
+        p = plan(scenario, limit)
+        check_runs(p)
+        _print_plan(p)
+        return
+    if out is None:
+        raise SpecError("--out is required (or use --dry-run)", file="command line")
+    bar = None
+    if not quiet:
+        from tqdm import tqdm
+
+        bar = tqdm(total=0, unit="run", disable=None, dynamic_ncols=True)
+
+    def progress(task, record, summary) -> None:
+        if bar is None:
+            return
+        if bar.total != summary.planned - summary.skipped:
+            bar.total = summary.planned - summary.skipped
+        bar.update(1)
+        wall = bar.format_dict["elapsed"] or 1e-9
+        bar.set_postfix(failed=summary.failed, sim_per_wall=f"{summary.simulated_s / wall:.3g}x")
+
+    try:
+        summary = sweep(
+            scenario,
+            out,
+            jobs=jobs,
+            limit=limit,
+            resume=resume,
+            scheduler=scheduler,
+            progress=progress,
+        )
+    except KeyboardInterrupt:
+        if bar is not None:
+            bar.close()
+        click.echo(
+            "failsim: interrupted; complete runs are kept, unfinished ones removed; "
+            "continue with: failsim sweep ... --resume",
+            err=True,
+        )
+        sys.exit(130)
+    if bar is not None:
+        bar.close()
+    if not quiet:
+        rate = summary.simulated_s / summary.wall_s if summary.wall_s > 0 else 0.0
+        click.echo(
+            f"sweep: {summary.planned} runs planned, {summary.skipped} already done, "
+            f"{summary.completed} completed, {summary.diverged} diverged, "
+            f"{summary.failed} failed in {summary.wall_s:.1f} s "
+            f"({summary.simulated_s:g} s simulated, {rate:.3g}x real time)"
+        )
+        for run_id, error in summary.errors[:5]:
+            click.echo(f"  failed: {run_id}: {error}")
+        if len(summary.errors) > 5:
+            click.echo(f"  ... and {len(summary.errors) - 5} more (see runs.parquet)")
+        click.echo(f"  runs: {summary.runs_path}")
+    if summary.failed:
+        sys.exit(1)
+
+
+def _print_plan(p) -> None:
+    """The run table of a sweep plan, then the counts by class and split."""
+    header = ["#", "run_id", "class", "inst", "rep", "split", "seed", *p.axes]
+    rows = []
+    for r in p.runs:
+        vals = [
+            "-" if v is None else (f"{v:.6g}" if isinstance(v, float) else str(v))
+            for v in (r.params.get(a) for a in p.axes)
+        ]
+        rows.append(
+            [
+                str(r.index),
+                r.run_id,
+                r.fault_class,
+                str(r.instance),
+                str(r.repeat),
+                r.split,
+                str(r.seed),
+                *vals,
+            ]
+        )
+    widths = [max(len(h), *(len(row[i]) for row in rows)) for i, h in enumerate(header)]
+    click.echo("  ".join(h.ljust(w) for h, w in zip(header, widths, strict=True)))
+    for row in rows:
+        click.echo("  ".join(v.ljust(w) for v, w in zip(row, widths, strict=True)))
+    by_class = ", ".join(f"{k} {v}" for k, v in sorted(p.counts("fault_class").items()))
+    by_split = ", ".join(f"{k} {v}" for k, v in sorted(p.counts("split").items()))
+    click.echo(
+        f"{len(p.runs)} runs (sweep {p.sweep_id}); by class: {by_class}; by split: {by_split}"
+    )
+
+
 @main.command("validate")
 @click.argument("files", nargs=-1, required=True)
 @_friendly
@@ -123,6 +261,10 @@ def validate_cmd(files: tuple[str, ...]) -> None:
                 from .simulation import RunEngine
 
                 RunEngine(spec)  # the checks that need the run's streams (fault targets)
+                if spec.data.get("sweep"):
+                    from .sweep import check_runs, plan
+
+                    check_runs(plan(spec), first_per_class=True)
         except SpecError as exc:
             failed += 1
             click.echo(f"failsim: error: {exc}", err=True)

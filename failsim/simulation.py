@@ -106,13 +106,18 @@ def _advance_fn():
 class RunEngine:
     """Advances one run chunk by chunk and turns kernel outputs into stream tables."""
 
-    def __init__(self, scenario: ScenarioSpec, options: SolverOptions | None = None):
+    def __init__(
+        self,
+        scenario: ScenarioSpec,
+        options: SolverOptions | None = None,
+        run_id: str | None = None,
+    ):
         self.options = options or SolverOptions()
         self.scenario = scenario
         self.machine = Machine.from_spec(scenario.machine)
         data = scenario.data
         self.seed = int(data["seed"])
-        self.run_id = make_run_id(scenario)
+        self.run_id = run_id or make_run_id(scenario)
         self.packed: Packed = pack(
             self.machine, data, thermal_coupling=self.options.thermal_coupling
         )
@@ -673,9 +678,16 @@ def _run_one(
     options: SolverOptions | None,
     progress: bool,
     pairing: dict,
+    *,
+    run_id: str | None = None,
+    index: bool = True,
 ) -> dict:
-    """Write one run (see :func:`run`); ``pairing`` fills the pair columns of its record."""
-    engine = RunEngine(spec, options)
+    """Write one run (see :func:`run`); ``pairing`` fills further columns of its record.
+
+    With ``index`` false, ``runs.parquet`` is left alone (a sweep writes it) and a diverged
+    run returns its record instead of raising.
+    """
+    engine = RunEngine(spec, options, run_id=run_id)
     out = Path(out_dir)
     created_out = not out.exists()
     try:
@@ -714,11 +726,16 @@ def _run_one(
         record.update(pairing)
         record["streams_json"] = json.dumps(sizes, sort_keys=True)
         record["total_bytes"] = int(sum(v["bytes"] for v in sizes.values()))
-        update_runs(out, [record])
+        if index:
+            update_runs(out, [record])
         return record
     except SimulationDivergedError as exc:
         _cleanup(writers, written)
-        update_runs(out, [engine.record(status="diverged", error=str(exc))])
+        failed = engine.record(status="diverged", error=str(exc))
+        failed.update(pairing)
+        if not index:
+            return failed
+        update_runs(out, [failed])
         raise
     except OSError as exc:
         _cleanup(writers, written)

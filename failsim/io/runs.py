@@ -54,6 +54,36 @@ RUNS_SCHEMA = pa.schema(
             pa.string(),
             metadata={"description": "faulty or healthy_twin in a pair; null otherwise"},
         ),
+        pa.field(
+            "sweep_id",
+            pa.string(),
+            metadata={"description": "the sweep that made the run; null for single runs"},
+        ),
+        pa.field(
+            "fault_class",
+            pa.string(),
+            metadata={"description": "the run's fault class in its sweep (healthy: no faults)"},
+        ),
+        pa.field(
+            "machine_instance",
+            pa.string(),
+            metadata={
+                "description": "the simulated machine the run was made on; all runs of one "
+                "machine instance are in one split"
+            },
+        ),
+        pa.field("instance", pa.int32(), metadata={"description": "machine instance number"}),
+        pa.field("repeat", pa.int32(), metadata={"description": "repeat of the run's point"}),
+        pa.field(
+            "split",
+            pa.string(),
+            metadata={"description": "train, validation or test (by machine instance)"},
+        ),
+        pa.field(
+            "params_json",
+            pa.string(),
+            metadata={"description": "the run's swept values by override path, as JSON"},
+        ),
     ]
 )
 

@@ -15,7 +15,10 @@ unquoted ``on:`` or ``1:`` as a boolean or a number).
 
 from __future__ import annotations
 
+import copy
+import hashlib
 import re
+from collections import OrderedDict
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -163,7 +166,22 @@ def load_yaml_file(path: str | Path, *, string_keys: bool = True) -> tuple[Any, 
             file=source,
             line=line,
         ) from None
-    return load_yaml(text, source=source, string_keys=string_keys)
+    # a sweep loads the same files once per run: parse each distinct content once per process
+    key = (source, string_keys, hashlib.sha256(raw).digest())
+    hit = _PARSED.get(key)
+    if hit is None:
+        hit = load_yaml(text, source=source, string_keys=string_keys)
+        _PARSED[key] = hit
+        if len(_PARSED) > _PARSED_MAX:
+            _PARSED.popitem(last=False)
+    else:
+        _PARSED.move_to_end(key)
+    return copy.deepcopy(hit)
+
+
+#: parsed documents by (file, key rule, SHA-256 of the bytes): edits are always seen
+_PARSED: OrderedDict[tuple[str, bool, bytes], tuple[Any, LineMap]] = OrderedDict()
+_PARSED_MAX = 64
 
 
 def _marked_error(exc: yaml.MarkedYAMLError, source: str) -> SpecError:

@@ -32,6 +32,13 @@ MACHINE = "im_7p5kw_pump"
 
 # Optional fields that cannot have a default because exactly one of a group must be given.
 NO_DEFAULT = {
+    # a sweep's optional parts: absent means not swept (the seed: the scenario's)
+    ("sweep", "seed"),
+    ("sweep", "classes"),
+    ("sweep", "grid"),
+    ("sweep", "sample"),
+    ("sweep", "runs_per_class"),
+    ("sweep", "instances"),
     ("events", "[]", "at_s"),
     ("events", "[]", "when"),
     ("events", "[]", "phase"),
