@@ -147,8 +147,9 @@ def sweep_cmd(
 ) -> None:
     """Run the sweep of SCENARIO (its sweep: section) as one dataset in --out.
 
-    Exit status: 0 when every run finished, 1 when some failed (recorded in runs.parquet
-    with their error), 2 for bad input, 130 when interrupted (continue with --resume).
+    Exit status: 0 when every run finished, 1 when the output cannot be written, 2 for bad
+    input, 3 when some runs failed (recorded in runs.parquet with their error), 130 when
+    interrupted (continue with --resume).
     """
     from .errors import SpecError
     from .sweep import check_runs, plan, sweep
@@ -210,7 +211,7 @@ def sweep_cmd(
             click.echo(f"  ... and {len(summary.errors) - 5} more (see runs.parquet)")
         click.echo(f"  runs: {summary.runs_path}")
     if summary.failed:
-        sys.exit(1)
+        sys.exit(3)
 
 
 def _print_plan(p) -> None:

@@ -155,6 +155,7 @@ def sweep(
     t0 = time.perf_counter()
     full = plan(scenario)
     p = plan(full.scenario, limit) if limit is not None else full
+    check_runs(p, first_per_class=True)  # bad input fails here, before anything is written
     store = SweepStore(out)
     _claim(store, full, resume)
     summary = SweepSummary(planned=len(p.runs))

@@ -71,5 +71,5 @@ def write_sweep_index(
         return path
     buf = io.BytesIO()
     pq.write_table(table, buf, **writer_options(table.schema))
-    store.fs.pipe_file(store.path(store.runs_rel()), buf.getvalue())
+    store.pipe(store.runs_rel(), buf.getvalue())
     return store.path(store.runs_rel())

@@ -106,7 +106,7 @@ class SweepStore:
     def write_text(self, rel: str, text: str) -> None:
         """Write a small text file: whole or not at all locally; last-write on a store."""
         if self.remote:
-            self.fs.pipe_file(self.path(rel), text.encode("utf-8"))
+            self.pipe(rel, text.encode("utf-8"))
             return
         path = Path(self.root, rel)
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -117,6 +117,12 @@ class SweepStore:
         except BaseException:
             tmp.unlink(missing_ok=True)
             raise
+
+    def pipe(self, rel: str, data: bytes) -> None:
+        """Write bytes to a file on a remote store (its directories made first, for file
+        systems that have directories)."""
+        self.fs.makedirs(posixpath.dirname(self.path(rel)), exist_ok=True)
+        self.fs.pipe_file(self.path(rel), data)
 
     def put_file(self, local: Path, rel: str) -> None:
         """Upload a local file (remote stores only)."""
@@ -186,12 +192,11 @@ class SweepStore:
         """Delete files left under a temporary name; returns how many."""
         if self.remote:
             return 0  # uploads have no temporary names; runs without a manifest are removed
-        n = 0
-        for path in Path(self.root).rglob(f"*{TMP_SUFFIX}"):
+        found = list(Path(self.root).rglob(f"*{TMP_SUFFIX}"))  # before pruning directories
+        for path in found:
             path.unlink(missing_ok=True)
             _prune(path.parent, stop=Path(self.root))
-            n += 1
-        return n
+        return len(found)
 
     def runs_rel(self) -> str:
         return RUNS_FILE
