@@ -190,13 +190,31 @@ def plan_sweep(scenario: ScenarioSpec) -> SweepPlan:
             "instances, split; see docs/sweeps.md) or use failsim run",
         )
     base_seed = int(sweep.get("seed", scenario.data["seed"]))
-    classes: dict[str, list[dict]] = {
-        str(k): list(v) for k, v in (sweep.get("classes") or {}).items()
-    } or {_class_name(scenario.data["faults"]): list(scenario.data["faults"])}
     declared_classes = bool(sweep.get("classes"))
-    for name, faults in classes.items():
-        for i, f in enumerate(faults):
-            if "kind" not in f:
+    raw = dict(sweep.get("classes") or {}) or {
+        _class_name(scenario.data["faults"]): list(scenario.data["faults"])
+    }
+    classes: dict[str, list[dict]] = {}
+    class_grid: dict[str, dict[str, list]] = {}
+    class_sample: dict[str, dict | None] = {}
+    for name, value in raw.items():
+        name = str(name)
+        if isinstance(value, Mapping):  # faults with the class's own axes
+            classes[name] = list(value.get("faults") or [])
+            class_grid[name] = dict(value.get("grid") or {})
+            class_sample[name] = dict(value["sample"]) if value.get("sample") else None
+        else:
+            classes[name], class_grid[name], class_sample[name] = list(value), {}, None
+        own = class_sample[name]
+        if own is not None and not own.get("n") and not sweep.get("sample"):
+            raise _error(
+                scenario,
+                f"sweep.classes.{name}.sample.n",
+                None,
+                "is required: the sweep has no sample: section to take the number of draws from",
+            )
+        for i, f in enumerate(classes[name]):
+            if not isinstance(f, Mapping) or "kind" not in f:
                 raise _error(scenario, f"sweep.classes.{name}[{i}]", f, "a fault needs a kind")
 
     grid: dict[str, list] = dict(sweep.get("grid") or {})
@@ -205,24 +223,35 @@ def plan_sweep(scenario: ScenarioSpec) -> SweepPlan:
     inst = sweep.get("instances") or None
     n_instances = int(inst["count"]) if inst else 1
     vary: dict[str, dict] = dict(inst.get("vary") or {}) if inst else {}
-    axes = [*grid, *sampled, *vary]
-    paths = {}
-    for where, names in (("grid", grid), ("sample.params", sampled), ("instances.vary", vary)):
-        for name in names:
-            path = parse_override_path(name, source=str(scenario.path or ""))
+    paths: dict[str, tuple] = {}
+    sections: list[tuple[str, Mapping[str, Any], bool]] = [
+        ("grid", grid, False),
+        ("sample.params", sampled, True),
+        ("instances.vary", vary, True),
+    ]
+    for name in classes:
+        sections.append((f"classes.{name}.grid", class_grid[name], False))
+        own = class_sample[name]
+        sections.append((f"classes.{name}.sample.params", own["params"] if own else {}, True))
+    shared = {*grid, *sampled, *vary}
+    for where, names, ranged in sections:
+        for axis in names:
+            path = parse_override_path(axis, source=str(scenario.path or ""))
             if path[0] in ("seed", "sweep") or (path[0] == "faults" and len(path) == 1):
                 raise _error(
                     scenario,
-                    f"sweep.{where}.{name}",
-                    name,
+                    f"sweep.{where}.{axis}",
+                    axis,
                     "cannot be swept: seeds derive from the sweep seed, faults come from classes",
                 )
-            if name in paths:
-                raise _error(scenario, f"sweep.{where}.{name}", name, "is swept twice")
-            paths[name] = path
-    for name, rng_spec in [*sampled.items(), *vary.items()]:
-        where = "sample.params" if name in sampled else "instances.vary"
-        _check_range(scenario, f"sweep.{where}.{name}", rng_spec)
+            is_shared = where in ("grid", "sample.params", "instances.vary")
+            twice = axis in paths and (is_shared or axis in shared)
+            if twice or (not is_shared and axis in shared):
+                raise _error(scenario, f"sweep.{where}.{axis}", axis, "is swept twice")
+            if ranged:
+                _check_range(scenario, f"sweep.{where}.{axis}", names[axis])
+            paths[axis] = path
+    axes = list(paths)
     fractions = sweep["split"]
     total = sum(float(fractions[s]) for s in SPLITS)
     if abs(total - 1.0) > 1e-9:
@@ -239,25 +268,29 @@ def plan_sweep(scenario: ScenarioSpec) -> SweepPlan:
         u = np.random.default_rng(derive_int("instance", base_seed, k)).random(len(vary))
         instance_params.append({n: _draw(float(u[j]), vary[n]) for j, n in enumerate(vary)})
 
-    grid_points = [
-        dict(zip(grid, values, strict=True))
-        for values in _product([list(v) for v in grid.values()])
-    ]
-
     def class_runs(name: str, faults: list[dict], repeat: int) -> list[dict[str, Any]]:
         out = []
-        n = int(sample["n"]) if sample else 1
+        axes_grid = {**grid, **class_grid[name]}
+        grid_points = [
+            dict(zip(axes_grid, values, strict=True))
+            for values in _product([list(v) for v in axes_grid.values()])
+        ]
+        own = class_sample[name]
+        ranges = {**sampled, **(own["params"] if own else {})}
+        how = own if own and own.get("n") else sample
+        n = int(how["n"]) if how else 1
+        method = str((own or {}).get("method") or (sample or {}).get("method") or "random")
         for point in grid_points:
             draws: list[list[dict[str, Any]]] = []  # by instance, then draw
             for k in range(n_instances):
-                if not sample:
-                    draws.append([{}])
+                if not ranges:
+                    draws.append([{}] * n)
                     continue
                 seed = derive_int("sample", base_seed, name, point, k, repeat)
-                u = _unit_draws(sample["method"], n, len(sampled), seed)
+                u = _unit_draws(method, n, len(ranges), seed)
                 draws.append(
                     [
-                        {p: _draw(float(u[i, j]), sampled[p]) for j, p in enumerate(sampled)}
+                        {p: _draw(float(u[i, j]), ranges[p]) for j, p in enumerate(ranges)}
                         for i in range(n)
                     ]
                 )
@@ -304,7 +337,9 @@ def plan_sweep(scenario: ScenarioSpec) -> SweepPlan:
                 continue
             item = per_class[name][i]
             faults = item["faults"]
-            params = {a: (item["values"][a] if _applies(paths[a], faults) else None) for a in axes}
+            params = {
+                a: (item["values"].get(a) if _applies(paths[a], faults) else None) for a in axes
+            }
             seed = derive_int(
                 "run",
                 base_seed,

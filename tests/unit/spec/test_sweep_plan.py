@@ -227,3 +227,57 @@ def test_a_scenario_without_a_sweep_says_so(tmp_path):
     path.write_text("name: p\nmachine: im_7p5kw_pump\nduration_s: 1.0\n", encoding="utf-8")
     with pytest.raises(SpecError, match="no sweep: section"):
         plan_sweep(load_scenario(path))
+
+
+def test_classes_carry_their_own_axes(tmp_path):
+    unbalance = {"kind": "voltage_unbalance", "target": "supply", "trigger": {"at_s": 0.1}}
+    p = plan_of(
+        tmp_path,
+        {
+            "classes": {
+                "healthy": [],
+                "overload": {
+                    "faults": [OVERLOAD],
+                    "sample": {"params": {"faults[0].extra_load_pu": {"low": 0.2, "high": 0.4}}},
+                },
+                "unbalance": {
+                    "faults": [{**unbalance, "unbalance_pct": 2.0}],
+                    "grid": {"faults[0].unbalance_pct": [1.0, 3.0]},
+                },
+            },
+            "sample": {"n": 3, "params": {"environment.ambient_temp_c": {"low": 0, "high": 9}}},
+        },
+    )
+    assert p.axes == [
+        "environment.ambient_temp_c",
+        "faults[0].extra_load_pu",
+        "faults[0].unbalance_pct",
+    ]
+    assert p.counts("fault_class") == {"healthy": 3, "overload": 3, "unbalance": 6}
+    for r in p.runs:
+        own = {k for k, v in r.params.items() if v is not None}
+        want = {
+            "healthy": {"environment.ambient_temp_c"},
+            "overload": {"environment.ambient_temp_c", "faults[0].extra_load_pu"},
+            "unbalance": {"environment.ambient_temp_c", "faults[0].unbalance_pct"},
+        }[r.fault_class]
+        assert own == want
+        assert {k for k in r.overrides if k not in ("sweep", "faults", "seed")} == want
+    over = [r.params["faults[0].extra_load_pu"] for r in p.runs if r.fault_class == "overload"]
+    assert all(0.2 <= v <= 0.4 for v in over)
+    with pytest.raises(SpecError, match="swept twice"):
+        plan_of(
+            tmp_path,
+            {
+                "grid": {"faults[0].extra_load_pu": [0.1]},
+                "classes": {"o": {"faults": [OVERLOAD], "grid": {"faults[0].extra_load_pu": [1]}}},
+            },
+        )
+
+
+def test_bundled_fault_sweep_is_balanced_and_split_by_machine():
+    p = plan_sweep(load_scenario("im_7p5kw_pump_fault_sweep"))
+    counts = p.counts("fault_class")
+    assert len(counts) == 8 and set(counts.values()) == {24}
+    for r in p.runs:
+        assert r.split == next(q.split for q in p.runs if q.instance == r.instance)
