@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import tempfile
 from collections.abc import Iterator
+from pathlib import Path
 
 from ..errors import MissingDependencyError, OutputError
 from .tasks import RunTask, execute, failed_record, worker_init
@@ -32,12 +34,24 @@ def run_serial(tasks: list[RunTask]) -> Iterator[tuple[RunTask, dict]]:
         yield task, execute(task)
 
 
+def _run_tracked(task: RunTask, track_dir: str) -> dict:
+    """Run a task in a worker, leaving a mark that it started (to tell, when a worker dies,
+    which runs were in progress)."""
+    Path(track_dir, task.run.run_id).touch()
+    return execute(task)
+
+
 def run_pool(tasks: list[RunTask], jobs: int) -> Iterator[tuple[RunTask, dict]]:
     """Simulate the runs in a pool of ``jobs`` worker processes on this machine.
 
     Workers are forked from this process after it has compiled (or loaded) the kernels, so
     no worker compiles again. Stopping the generator (Ctrl-C in the caller) terminates the
     workers.
+
+    When a worker dies, the pool is replaced: runs that had not started go back to the
+    queue; runs that were in progress are suspects and are made again one at a time, alone
+    in a pool of one, so that only a run that kills its worker on its own is counted against
+    :data:`MAX_ATTEMPTS`.
     """
     from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
     from concurrent.futures.process import BrokenProcessPool
@@ -46,32 +60,45 @@ def run_pool(tasks: list[RunTask], jobs: int) -> Iterator[tuple[RunTask, dict]]:
     ctx = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
     attempts = {t.run.run_id: 0 for t in tasks}
     todo = list(tasks)
-    while todo:
-        pool = ProcessPoolExecutor(max_workers=jobs, mp_context=ctx, initializer=worker_init)
-        try:
-            futures = {pool.submit(execute, t): t for t in todo}
-            todo = []
-            pending = set(futures)
-            while pending:
-                done, pending = wait(pending, return_when=FIRST_COMPLETED)
-                for fut in done:
-                    task = futures[fut]
-                    try:
-                        record = fut.result()
-                    except BrokenProcessPool:
-                        attempts[task.run.run_id] += 1
-                        if attempts[task.run.run_id] < MAX_ATTEMPTS:
-                            todo.append(task)
-                            continue
-                        record = failed_record(
-                            task,
-                            f"WorkerDied: the worker process died {MAX_ATTEMPTS} times "
-                            "while making this run (killed, or out of memory)",
-                        )
-                        _record_failure(task, record)
-                    yield task, record
-        finally:
-            _stop(pool)
+    suspects: list[RunTask] = []
+    with tempfile.TemporaryDirectory(prefix="failsim-sweep-") as track:
+        while todo or suspects:
+            if suspects:
+                batch, workers = [suspects.pop(0)], 1
+            else:
+                batch, workers, todo = todo, jobs, []
+            for t in batch:
+                Path(track, t.run.run_id).unlink(missing_ok=True)
+            pool = ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=worker_init)
+            try:
+                futures = {pool.submit(_run_tracked, t, track): t for t in batch}
+                pending = set(futures)
+                while pending:
+                    done, pending = wait(pending, return_when=FIRST_COMPLETED)
+                    for fut in done:
+                        task = futures[fut]
+                        try:
+                            record = fut.result()
+                        except BrokenProcessPool:
+                            if not Path(track, task.run.run_id).exists():
+                                todo.append(task)  # had not started
+                                continue
+                            if workers > 1:
+                                suspects.append(task)
+                                continue
+                            attempts[task.run.run_id] += 1
+                            if attempts[task.run.run_id] < MAX_ATTEMPTS:
+                                suspects.append(task)
+                                continue
+                            record = failed_record(
+                                task,
+                                f"WorkerDied: the worker process died {MAX_ATTEMPTS} times "
+                                "while making this run alone (killed, or out of memory)",
+                            )
+                            _record_failure(task, record)
+                        yield task, record
+            finally:
+                _stop(pool)
 
 
 def _record_failure(task: RunTask, record: dict) -> None:

@@ -301,3 +301,47 @@ def test_cli_bad_sweep_fails_before_writing(tmp_path):
     assert result.exit_code == 2
     assert "bad.yaml" in result.output and "Traceback" not in result.output
     assert not (tmp_path / "out").exists()
+
+
+def _dies_once(task):
+    """Kill the worker the first time it makes the first overload run (a marker file
+    remembers), then behave."""
+    from failsim.sweep.tasks import execute
+
+    marker = Path(task.out).parent / f"died-{task.run.run_id}"
+    if task.run.fault_class == "overload" and task.run.repeat == 0 and not marker.exists():
+        marker.write_text("x")
+        os._exit(9)
+    return execute(task)
+
+
+def _always_dies(task):
+    from failsim.sweep.tasks import execute
+
+    if task.run.fault_class == "overload" and task.run.repeat == 0:
+        os._exit(9)
+    return execute(task)
+
+
+def test_a_dying_worker_is_replaced_and_its_run_made_again(grid_sweep, tmp_path, monkeypatch):
+    from failsim.sweep import executors
+
+    spec, ref, _ = grid_sweep
+    monkeypatch.setattr(executors, "execute", _dies_once)
+    summary = sweep(spec, tmp_path / "out", jobs=2)
+    assert (summary.completed, summary.failed) == (8, 0)
+    assert len(list(tmp_path.glob("died-*"))) == 2  # both overload runs of repeat 0 died once
+    assert tree(tmp_path / "out") == tree(ref)
+
+
+def test_a_run_that_kills_every_worker_is_recorded_as_failed(grid_sweep, tmp_path, monkeypatch):
+    from failsim.sweep import executors
+
+    spec, _, _ = grid_sweep
+    monkeypatch.setattr(executors, "execute", _always_dies)
+    summary = sweep(spec, tmp_path / "out", jobs=2)
+    assert (summary.completed, summary.failed) == (6, 2)
+    runs = pq.read_table(tmp_path / "out" / "runs.parquet").to_pandas()
+    failed = runs[runs.status == "failed"]
+    assert len(failed) == 2 and failed.error.str.contains("WorkerDied").all()
+    assert (failed.fault_class == "overload").all() and (failed.repeat == 0).all()
