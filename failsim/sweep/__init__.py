@@ -105,7 +105,11 @@ def check_runs(p: SweepPlan, *, first_per_class: bool = False) -> None:
 
 
 def _show_params(r: PlannedRun) -> str:
-    shown = [f"{k}={v:.4g}" if isinstance(v, float) else f"{k}={v}" for k, v in r.params.items()]
+    shown = [
+        f"{k}={v:.4g}" if isinstance(v, float) else f"{k}={v}"
+        for k, v in r.params.items()
+        if v is not None
+    ]
     return ", ".join(shown) or "no swept parameters"
 
 

@@ -1,4 +1,5 @@
-"""A sweep's ``runs.parquet``: the common run columns, then one column per swept axis."""
+"""A sweep's ``runs.parquet``: the common run columns, then one column per swept axis,
+named ``param.<override path>`` (``param.faults[0].extra_load_pu``)."""
 
 from __future__ import annotations
 
@@ -16,6 +17,8 @@ from ..spec.sweep import PlannedRun, SweepPlan
 from .store import SweepStore
 
 _UNIT_SUFFIX = re.compile(r"_([a-z0-9]+)$")
+#: prefix of the swept-axis columns (keeps them apart from the common columns)
+PARAM_PREFIX = "param."
 
 
 def _axis_type(values: list[Any]) -> pa.DataType:
@@ -36,7 +39,7 @@ def _axis_field(name: str, values: list[Any]) -> pa.Field:
     m = _UNIT_SUFFIX.search(last)
     if m and typ in (pa.float64(), pa.int64()):
         meta["unit"] = m.group(1)
-    return pa.field(name, typ, metadata=meta)
+    return pa.field(PARAM_PREFIX + name, typ, metadata=meta)
 
 
 def sweep_index_table(plan: SweepPlan, records: list[tuple[PlannedRun, dict]]) -> pa.Table:

@@ -68,8 +68,8 @@ def test_grid_sweep_writes_every_run_and_indexes_it(grid_sweep):
     assert set(runs.status) == {"completed"}
     assert runs.fault_class.value_counts().to_dict() == {"healthy": 4, "overload": 4}
     over = runs[runs.fault_class == "overload"]
-    assert sorted(over["faults[0].extra_load_pu"]) == [0.3, 0.3, 0.6, 0.6]
-    assert runs[runs.fault_class == "healthy"]["faults[0].extra_load_pu"].isna().all()
+    assert sorted(over["param.faults[0].extra_load_pu"]) == [0.3, 0.3, 0.6, 0.6]
+    assert runs[runs.fault_class == "healthy"]["param.faults[0].extra_load_pu"].isna().all()
     assert runs.fault_kinds[runs.fault_class == "overload"].eq("overload").all()
     assert set(runs.split) <= {"train", "validation", "test"}
     # each run's files are where the layout says, with the sizes the index records
@@ -86,7 +86,7 @@ def test_grid_sweep_writes_every_run_and_indexes_it(grid_sweep):
             out / "events" / "scenario=pump_sweep" / f"run_id={row.run_id}" / "part-0.parquet"
         ).to_pylist()
         fault = next(e for e in events if e["kind"] == "overload")
-        swept = runs.loc[runs.run_id == row.run_id, "faults[0].extra_load_pu"].item()
+        swept = runs.loc[runs.run_id == row.run_id, "param.faults[0].extra_load_pu"].item()
         assert fault["value"] == pytest.approx(swept)
 
 
@@ -161,13 +161,13 @@ def test_random_sweep_draws_in_range_and_limit_keeps_classes_balanced(tmp_path):
     assert (summary.planned, summary.completed) == (6, 6)
     runs = pq.read_table(tmp_path / "out" / "runs.parquet").to_pandas()
     assert runs.fault_class.value_counts().to_dict() == {"healthy": 3, "overload": 3}
-    temps = runs["environment.ambient_temp_c"]
+    temps = runs["param.environment.ambient_temp_c"]
     assert temps.between(5.0, 35.0).all() and temps.nunique() == 6
     # the drawn ambient is the one simulated: the process stream starts at it
     for row in runs.itertuples():
         f = tmp_path / "out" / "process" / "scenario=pump_sweep" / f"run_id={row.run_id}"
         process = pq.read_table(f / "part-0.parquet").to_pandas()
-        swept = runs.loc[runs.run_id == row.run_id, "environment.ambient_temp_c"].item()
+        swept = runs.loc[runs.run_id == row.run_id, "param.environment.ambient_temp_c"].item()
         assert process["temp_ambient_c"].iloc[0] == pytest.approx(swept, abs=0.5)
     # the rest of the plan on resume
     more = sweep(spec, tmp_path / "out", jobs=2, resume=True)
@@ -200,7 +200,7 @@ def test_a_failing_run_is_recorded_and_the_rest_complete(tmp_path):
     failed = runs[runs.status == "failed"]
     assert len(failed) == 1
     assert "no_such_channel" in failed.error.iloc[0]
-    assert failed["faults[0].target"].iloc[0] == "current.no_such_channel"
+    assert failed["param.faults[0].target"].iloc[0] == "current.no_such_channel"
     assert (runs.status == "completed").sum() == 3
     assert not list((tmp_path / "out" / "current").glob(f"*/run_id={failed.run_id.iloc[0]}"))
 
@@ -345,3 +345,36 @@ def test_a_run_that_kills_every_worker_is_recorded_as_failed(grid_sweep, tmp_pat
     failed = runs[runs.status == "failed"]
     assert len(failed) == 2 and failed.error.str.contains("WorkerDied").all()
     assert (failed.fault_class == "overload").all() and (failed.repeat == 0).all()
+
+
+@pytest.mark.slow
+def test_fault_catalogue_covers_every_fault_kind(tmp_path):
+    """The bundled catalogue has one class per fault kind, and each of them is realised
+    (a machine fault in runs.parquet's fault_kinds, a sensor fault in the run's events)."""
+    from failsim.faults.catalogue import FAULT_KINDS
+    from failsim.spec import bundled_dir
+
+    data = yaml.safe_load(
+        (bundled_dir("scenarios") / "conveyor_7p5kw_fault_catalogue.yaml").read_text()
+    )
+    assert set(data["sweep"]["classes"]) == {k.kind for k in FAULT_KINDS} | {"healthy"}
+    data["duration_s"] = 16.0  # one second of every fault is enough to realise it
+    spec = tmp_path / "catalogue.yaml"
+    spec.write_text(yaml.safe_dump(data), encoding="utf-8")
+    summary = sweep(spec, tmp_path / "out", jobs=2, limit=len(data["sweep"]["classes"]))
+    assert summary.completed == len(FAULT_KINDS) + 1
+    runs = pq.read_table(tmp_path / "out" / "runs.parquet").to_pandas()
+    category = {k.kind: k.category for k in FAULT_KINDS}
+    for row in runs.itertuples():
+        if row.fault_class == "healthy":
+            assert row.fault_kinds == ""
+            continue
+        if category[row.fault_class] == "machine":
+            assert row.fault_kinds == row.fault_class
+        else:
+            events = pq.read_table(
+                tmp_path / "out" / "events" / f"scenario={row.scenario}" / f"run_id={row.run_id}"
+            ).to_pylist()
+            onsets = [e for e in events if e["category"] == "sensor_fault"]
+            assert onsets and onsets[0]["kind"] == row.fault_class
+            assert onsets[0]["t_s"] == pytest.approx(15.0)
