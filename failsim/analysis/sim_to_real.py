@@ -78,7 +78,7 @@ def simulated_features(
         proc = pq.read_table(out / "process" / base, columns=["t_s", "speed_rpm"]).to_pandas()
         fs = json.loads(r.streams_json)["vibration"]["rate_hz"]
         x = vib[channel].to_numpy()[vib.t_s.to_numpy() >= start_s]
-        n = int(round(window_s * fs))
+        n = round(window_s * fs)
         for k, w in enumerate(windows(x, n)):
             t0 = start_s + k * window_s
             sel = (proc.t_s >= t0) & (proc.t_s < t0 + window_s)
@@ -121,7 +121,7 @@ def real_features(
             ratio = Fraction(fs / rate).limit_denominator(1000)
             x = resample_poly(x, ratio.numerator, ratio.denominator)
         shaft_hz = float(rec.shaft_rpm) / 60.0
-        for w in windows(x, int(round(window_s * fs))):
+        for w in windows(x, round(window_s * fs)):
             feats = bearing_features(w, fs, shaft_hz, orders)
             rows.append(
                 {

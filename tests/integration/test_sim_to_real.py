@@ -18,7 +18,7 @@ from failsim.sweep import sweep
 
 pytest.importorskip("sklearn")
 
-from failsim.analysis.sim_to_real import (  # noqa: E402
+from failsim.analysis.sim_to_real import (
     FAULT_CLASSES,
     evaluate,
     real_features,
