@@ -147,9 +147,9 @@ def sweep_cmd(
 ) -> None:
     """Run the sweep of SCENARIO (its sweep: section) as one dataset in --out.
 
-    Exit status: 0 when every run finished, 1 when the output cannot be written, 2 for bad
-    input, 3 when some runs failed (recorded in runs.parquet with their error), 130 when
-    interrupted (continue with --resume).
+    Exit status: 0 when every run completed, 1 when the output cannot be written, 2 for bad
+    input, 3 when some runs failed or diverged (recorded in runs.parquet with their error),
+    130 when interrupted (continue with --resume).
     """
     from .errors import SpecError
     from .sweep import check_runs, plan, sweep
@@ -206,11 +206,11 @@ def sweep_cmd(
             f"({summary.simulated_s:g} s simulated, {rate:.3g}x real time)"
         )
         for run_id, error in summary.errors[:5]:
-            click.echo(f"  failed: {run_id}: {error}")
+            click.echo(f"  not completed: {run_id}: {error}")
         if len(summary.errors) > 5:
             click.echo(f"  ... and {len(summary.errors) - 5} more (see runs.parquet)")
         click.echo(f"  runs: {summary.runs_path}")
-    if summary.failed:
+    if summary.failed or summary.diverged:
         sys.exit(3)
 
 

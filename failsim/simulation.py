@@ -561,20 +561,10 @@ def _resolve(
             return scenario
         if scenario.path is not None:
             return load_scenario(scenario.path, overrides=extra)
-        from .spec import scenario_from_dict
+        from .spec.loader import derive_scenario
 
-        data = json.loads(json.dumps(scenario.data))
-        for k, v in extra.items():
-            _set_dotted(data, k, v)
-        return scenario_from_dict(data)
+        return derive_scenario(scenario, extra)
     return load_scenario(scenario, overrides=extra or None)
-
-
-def _set_dotted(data: dict, dotted: str, value: object) -> None:
-    keys = dotted.split(".")
-    for k in keys[:-1]:
-        data = data.setdefault(k, {})
-    data[keys[-1]] = value
 
 
 def simulate(
@@ -689,6 +679,11 @@ def _run_one(
     """
     engine = RunEngine(spec, options, run_id=run_id)
     out = Path(out_dir)
+    if index and (out / "_sweep" / "plan.json").exists():
+        raise OutputError(
+            f"{out} holds a sweep; a single run would change its runs.parquet. "
+            "Choose another --out (or continue the sweep with failsim sweep --resume)"
+        )
     created_out = not out.exists()
     try:
         out.mkdir(parents=True, exist_ok=True)

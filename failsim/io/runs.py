@@ -22,13 +22,19 @@ RUNS_SCHEMA = pa.schema(
             "status",
             pa.string(),
             nullable=False,
-            metadata={"description": "completed, or diverged (no stream files written)"},
+            metadata={
+                "description": "completed; diverged (the integration blew up) or failed (the "
+                "run raised; error says why): no stream files written"
+            },
         ),
         pa.field(
             "ended_early",
             pa.bool_(),
             nullable=False,
-            metadata={"description": "operation was cut short by a relay or drive trip"},
+            metadata={
+                "description": "the machine stopped producing before the end: a relay or "
+                "drive trip, an emergency or controlled stop, or a lock-up"
+            },
         ),
         pa.field("end_reason", pa.string()),
         pa.field(

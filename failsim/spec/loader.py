@@ -564,6 +564,31 @@ def scenario_from_dict(
     return _scenario_spec(data, SpecSource(source), None, base, machine=machine)
 
 
+def derive_scenario(base: ScenarioSpec, overrides: Mapping[str, object]) -> ScenarioSpec:
+    """A scenario made from a loaded one by dotted-path overrides, without reading any file.
+
+    Parameters
+    ----------
+    base:
+        A validated scenario (its data and machine are used as they are in memory).
+    overrides:
+        As for :func:`load_scenario` (``operation.load_profile[0].load_pu``,
+        ``machine.motor.inertia_kg_m2``, ``faults``, ...). A ``machine`` override (a machine
+        name or path) replaces the machine, which is then loaded.
+
+    Returns
+    -------
+    ScenarioSpec
+        With ``path=None``; errors name the base scenario's file.
+    """
+    src = SpecSource(str(base.path) if base.path is not None else "<scenario>")
+    base_dir = base.path.parent if base.path is not None else None
+    machine = None if "machine" in overrides else base.machine
+    return _scenario_spec(
+        copy.deepcopy(base.data), src, None, base_dir, overrides=overrides, machine=machine
+    )
+
+
 def validate_file(path: str | Path) -> MachineSpec | ScenarioSpec:
     """Validate a machine or scenario file, telling which it is from its content.
 

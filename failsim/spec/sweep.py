@@ -133,7 +133,10 @@ def _draw(rng_u: float, spec: Mapping[str, Any]) -> float | int:
     else:
         value = lo + rng_u * (hi - lo)
     if spec.get("integer", False):
-        return round(value)
+        if spec.get("log", False):
+            return round(value)
+        # every integer of [low, high] equally likely (rounding would halve the ends)
+        return min(math.floor(lo + rng_u * (math.floor(hi) - lo + 1.0)), math.floor(hi))
     return float(value)
 
 
@@ -279,7 +282,7 @@ def plan_sweep(scenario: ScenarioSpec) -> SweepPlan:
         ranges = {**sampled, **(own["params"] if own else {})}
         how = own if own and own.get("n") else sample
         n = int(how["n"]) if how else 1
-        method = str((own or {}).get("method") or (sample or {}).get("method") or "random")
+        method = str((own or {}).get("method") or (sample or {}).get("method") or "latin_hypercube")
         for point in grid_points:
             draws: list[list[dict[str, Any]]] = []  # by instance, then draw
             for k in range(n_instances):
@@ -386,7 +389,8 @@ def plan_sweep(scenario: ScenarioSpec) -> SweepPlan:
         derive_int("split", base_seed),
     )
     planned = [PlannedRun(**{**r.__dict__, "split": splits[r.machine_instance]}) for r in planned]
-    sweep_id = derive_int("sweep", base_key, [r.run_id for r in planned])
+    # the split fractions are part of the sweep: runs made under others keep other splits
+    sweep_id = derive_int("sweep", base_key, [r.run_id for r in planned], dict(fractions))
     return SweepPlan(scenario=scenario, runs=planned, sweep_id=f"{sweep_id:016x}", axes=axes)
 
 

@@ -22,12 +22,15 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import OutputError, SpecError
-from ..spec.loader import ScenarioSpec, load_scenario
+from ..spec.loader import ScenarioSpec, derive_scenario, load_scenario
 from ..spec.sweep import PlannedRun, SweepPlan, plan_sweep
 from .store import PLAN_FILE, SweepStore
 from .tasks import RunTask
 
 __all__ = ["SweepSummary", "plan", "sweep"]
+
+#: wall-clock interval at which runs.parquet is rewritten during a sweep, s
+INDEX_EVERY_S = 60.0
 
 
 @dataclass
@@ -49,7 +52,7 @@ class SweepSummary:
     runs_path:
         The dataset's ``runs.parquet``.
     errors:
-        ``(run_id, error)`` of the failed runs.
+        ``(run_id, error)`` of the failed and diverged runs.
     """
 
     planned: int = 0
@@ -84,8 +87,6 @@ def check_runs(p: SweepPlan, *, first_per_class: bool = False) -> None:
     raises the first :class:`~failsim.errors.SpecError`, naming the run.
 
     With ``first_per_class``, only the first run of each class is built (a quick check)."""
-    from ..simulation import _resolve
-
     seen: set[str] = set()
     for r in p.runs:
         if first_per_class:
@@ -93,7 +94,7 @@ def check_runs(p: SweepPlan, *, first_per_class: bool = False) -> None:
                 continue
             seen.add(r.fault_class)
         try:
-            _resolve(p.scenario, None, None, r.overrides)
+            derive_scenario(p.scenario, r.overrides)
         except SpecError as exc:
             raise SpecError(
                 f"run {r.run_id} (class {r.fault_class}, {_show_params(r)}): {exc.message}",
@@ -174,20 +175,25 @@ def sweep(
         results = executors.run_serial(tasks)
     else:
         results = executors.run_pool(tasks, min(n_jobs, len(tasks)))
+    last_index = time.perf_counter()
     try:
         for task, record in results:
             status = record["status"]
             if status == "completed":
                 summary.completed += 1
-            elif status == "diverged":
-                summary.diverged += 1
             else:
-                summary.failed += 1
+                if status == "diverged":
+                    summary.diverged += 1
+                else:
+                    summary.failed += 1
                 summary.errors.append((record["run_id"], str(record.get("error"))))
             end = record.get("end_t_s")
             summary.simulated_s += float(end if end is not None else record["duration_s"])
             if progress is not None:
                 progress(task, record, summary)
+            if time.perf_counter() - last_index > INDEX_EVERY_S:  # queryable while it runs
+                _write_index(store, full)
+                last_index = time.perf_counter()
     except BaseException:
         close = getattr(results, "close", None)
         if close is not None:
@@ -260,10 +266,10 @@ def _remove_unfinished(store: SweepStore, p: SweepPlan) -> None:
 def _warm(scenario: ScenarioSpec, first: PlannedRun) -> None:
     """Compile (or load from the cache) the kernels once, before workers are started."""
     from ..errors import FailsimError
-    from ..simulation import _resolve, simulate
+    from ..simulation import simulate
 
     try:
-        spec = _resolve(scenario, None, None, first.overrides)
+        spec = derive_scenario(scenario, first.overrides)
         rate = float(spec.data["solver"]["rate_hz"])
         simulate(spec, duration_s=min(float(spec.data["duration_s"]), 200.0 / rate))
     except FailsimError:

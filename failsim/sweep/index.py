@@ -4,7 +4,6 @@ named ``param.<override path>`` (``param.faults[0].extra_load_pu``)."""
 from __future__ import annotations
 
 import io
-import re
 from typing import Any
 
 import pyarrow as pa
@@ -16,7 +15,32 @@ from ..io.runs import RUNS_SCHEMA
 from ..spec.sweep import PlannedRun, SweepPlan
 from .store import SweepStore
 
-_UNIT_SUFFIX = re.compile(r"_([a-z0-9]+)$")
+#: units of swept fields by the suffix of their name (the project's naming rule)
+_UNITS = (
+    ("_n_per_sqrt_hz", "N/sqrt(Hz)"),
+    ("_kg_m2", "kg m2"),
+    ("_n_m", "N m"),
+    ("_g_mm", "g mm"),
+    ("_mm_per_100mm", "mm/100 mm"),
+    ("_rad_s", "rad/s"),
+    ("_m_s", "m/s"),
+    ("_hz", "Hz"),
+    ("_pct", "%"),
+    ("_pu", "pu"),
+    ("_rpm", "rpm"),
+    ("_deg", "deg"),
+    ("_mm", "mm"),
+    ("_kg", "kg"),
+    ("_kw", "kW"),
+    ("_w", "W"),
+    ("_v", "V"),
+    ("_a", "A"),
+    ("_n", "N"),
+    ("_m", "m"),
+    ("_s", "s"),
+    ("_c", "degC"),
+    ("_k", "K"),
+)
 #: prefix of the swept-axis columns (keeps them apart from the common columns)
 PARAM_PREFIX = "param."
 
@@ -36,9 +60,9 @@ def _axis_field(name: str, values: list[Any]) -> pa.Field:
     typ = _axis_type(values)
     last = name.split(".")[-1].split("[")[0]
     meta = {"description": f"swept value of {name} (null: does not apply to the run's class)"}
-    m = _UNIT_SUFFIX.search(last)
-    if m and typ in (pa.float64(), pa.int64()):
-        meta["unit"] = m.group(1)
+    unit = next((u for suffix, u in _UNITS if last.endswith(suffix)), None)
+    if unit is not None and typ in (pa.float64(), pa.int64()):
+        meta["unit"] = unit
     return pa.field(PARAM_PREFIX + name, typ, metadata=meta)
 
 

@@ -65,12 +65,13 @@ def execute(task: RunTask) -> dict[str, Any]:
     the sweep; a diverged run is recorded as ``diverged``. Either way nothing partial stays
     on disk.
     """
-    from ..simulation import _resolve, _run_one
+    from ..simulation import _run_one
+    from ..spec.loader import derive_scenario
 
     store = SweepStore(task.out)
     scratch: Path | None = None
     try:
-        spec = _resolve(task.scenario, None, None, task.run.overrides)
+        spec = derive_scenario(task.scenario, task.run.overrides)
         target: str | Path = task.out
         if store.remote:
             scratch = Path(tempfile.mkdtemp(prefix="failsim-run-"))

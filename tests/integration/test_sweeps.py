@@ -378,3 +378,34 @@ def test_fault_catalogue_covers_every_fault_kind(tmp_path):
             onsets = [e for e in events if e["category"] == "sensor_fault"]
             assert onsets and onsets[0]["kind"] == row.fault_class
             assert onsets[0]["t_s"] == pytest.approx(15.0)
+
+
+def test_a_scenario_built_in_memory_sweeps_like_a_file(grid_sweep, tmp_path):
+    """Runs are built from the loaded scenario, never re-read from its file (a Dask worker
+    may not see it): a scenario from a dict gives the same runs as its file."""
+    from failsim.spec import load_scenario, scenario_from_dict
+
+    spec, ref, _ = grid_sweep
+    data = yaml.safe_load(spec.read_text())
+    in_memory = scenario_from_dict(data, source="grid (in memory)")
+    assert in_memory.path is None
+    sweep(in_memory, tmp_path / "mem", jobs=1)
+    assert tree(tmp_path / "mem") == tree(ref)
+    # a machine parameter axis reaches the machine
+    data["sweep"]["grid"] = {"machine.motor.inertia_kg_m2": [0.03, 0.06]}
+    data["sweep"]["classes"] = {"healthy": []}
+    s = sweep(scenario_from_dict(data), tmp_path / "inertia", jobs=1)
+    assert s.completed == 4  # two inertias, two repeats
+    runs = pq.read_table(tmp_path / "inertia" / "runs.parquet").to_pandas()
+    assert runs.machine_sha256.nunique() == 2
+    assert load_scenario(spec).machine.sha256 not in set(runs.machine_sha256)
+
+
+def test_a_single_run_is_refused_in_a_sweep_directory(grid_sweep):
+    import failsim
+
+    _, ref, _ = grid_sweep
+    before = tree(ref)
+    with pytest.raises(OutputError, match="holds a sweep"):
+        failsim.run("im_7p5kw_pump_rated", ref, duration_s=0.1)
+    assert tree(ref) == before

@@ -281,3 +281,20 @@ def test_bundled_fault_sweep_is_balanced_and_split_by_machine():
     assert len(counts) == 8 and set(counts.values()) == {24}
     for r in p.runs:
         assert r.split == next(q.split for q in p.runs if q.instance == r.instance)
+
+
+def test_integer_draws_are_uniform_over_the_integers(tmp_path):
+    p = plan_of(
+        tmp_path,
+        {
+            "sample": {
+                "n": 400,
+                "method": "random",
+                "params": {"solver.rate_hz": {"low": 20001, "high": 20004, "integer": True}},
+            }
+        },
+    )
+    v = np.array([r.params["solver.rate_hz"] for r in p.runs])
+    counts = np.bincount(v - 20001, minlength=4)
+    assert counts.sum() == 400 and set(v) == {20001, 20002, 20003, 20004}
+    assert counts.min() > 70  # 100 expected each; rounding would give the ends about 50
