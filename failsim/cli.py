@@ -347,5 +347,78 @@ def plot_cmd(
     click.echo(f"wrote {path}")
 
 
+@main.command("compare")
+@click.argument("simulated", type=click.Path(file_okay=False))
+@click.argument("real", type=click.Path(dir_okay=False))
+@click.option("--run-id", default=None, help="Simulated run (default: the first completed).")
+@click.option("--sim-channel", default=None, help="Simulated vibration column.")
+@click.option("--real-column", default="accel_g", show_default=True, help="Real samples column.")
+@click.option(
+    "--real-unit",
+    default="g",
+    show_default=True,
+    type=click.Choice(["g", "m/s2", "m_s2", "mm/s2"]),
+    help="Unit of the real samples.",
+)
+@click.option("--real-rate", type=float, default=None, help="Real sample rate, Hz.")
+@click.option("--recording", default=None, help="Row of a table of recordings (CWRU layout).")
+@click.option("--shaft-rpm", type=float, default=None, help="Real shaft speed, rpm.")
+@click.option(
+    "--bearing",
+    default=None,
+    help="Bearing for the defect frequencies: one of the machine's, or a designation (6205).",
+)
+@click.option("--machine-class", default="I", show_default=True, help="ISO 10816 class.")
+@click.option("--start", "start_s", type=float, default=None, help="Simulated segment start, s.")
+@click.option("--duration", "duration_s", type=float, default=None, help="Segment length, s.")
+@click.option("--out", "png", type=click.Path(dir_okay=False), default=None, help="PNG path.")
+@_friendly
+def compare_cmd(
+    simulated: str,
+    real: str,
+    run_id: str | None,
+    sim_channel: str | None,
+    real_column: str,
+    real_unit: str,
+    real_rate: float | None,
+    recording: str | None,
+    shaft_rpm: float | None,
+    bearing: str | None,
+    machine_class: str,
+    start_s: float | None,
+    duration_s: float | None,
+    png: str | None,
+) -> None:
+    """Compare a simulated run's vibration (SIMULATED: an output directory) with a real
+    recording (REAL: Parquet or CSV): statistics side by side, and a PNG of both spectra and
+    squared-envelope spectra marked with the bearing's defect frequencies."""
+    from .analysis.compare import (
+        compare_signals,
+        orders_from_metadata,
+        plot_comparison,
+        signal_from_file,
+        signal_from_run,
+    )
+
+    sim, meta = signal_from_run(
+        simulated, run_id=run_id, channel=sim_channel, start_s=start_s, duration_s=duration_s
+    )
+    other = signal_from_file(
+        real,
+        column=real_column,
+        unit=real_unit,
+        rate_hz=real_rate,
+        recording=recording,
+        shaft_rpm=shaft_rpm,
+    )
+    orders = orders_from_metadata(meta, bearing)
+    table = compare_signals([sim, other], orders=orders, machine_class=machine_class)
+    with __import__("pandas").option_context("display.width", 200, "display.max_colwidth", 40):
+        click.echo(table.to_string(float_format=lambda v: f"{v:.4g}"))
+    path = Path(png) if png else Path(simulated) / "plots" / "compare.png"
+    plot_comparison([sim, other], path, orders=orders)
+    click.echo(f"wrote {path}")
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()
