@@ -22,6 +22,22 @@ w(t) = w_0 (w_f / w_0)^((t - t_on) / T_f), and its impulses follow w(t).
 outer race FTF w r_o, inner race (1 - FTF) w r_i, element BSF w d / 2. The cage carries no
 rolling load: a damaged pocket is knocked by its rolling element, an impulse of the element's
 momentum m_e FTF w D / 2 once per cage turn.
+
+The same cause acts on the shaft (:func:`drag_torques`, an engineering model, stated in
+docs/faults/bearing-defects.md): each loaded element that crosses the defect drops into it and
+must be lifted out at its far edge, which costs the energy
+
+    E = Q h,   Q = Q_max W,   h = d/2 - sqrt((d/2)^2 - (w_e/2)^2) ~ w_e^2 / (4 d)
+
+per passage, w_e = min(w, w_s) the width up to the saturation width (where the strike stops
+growing too). At f_defect passages per second this is a mean drag power E f_defect, a drag
+torque E f_defect / w on the shaft that carries the bearing (the motor shaft), which the
+kernel applies as a pulse train in the shaft angle: the stator current gets the
+phase-modulation sidebands f_s +/- k f_defect by itself, and the power heats the bearing's
+thermal node. W is the load-zone weight at the defect: at its position for the outer race,
+the mean over a turn for the inner race and a rolling element (which carry it through the
+zone). A ball defect meets both races (2 BSF passages); the cage carries no rolling load and
+has no drag.
 """
 
 from __future__ import annotations
@@ -33,8 +49,12 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..components.drivetrain import Bearing
+from ..errors import SpecError
+from ..kernels.layout import N_DEFECT_MAX
+from ..physics.bearing import defect_drop_depth_m, load_zone_weights
 from ..rng import component_rng
 from ..vibration.sources import ImpactTrain
+from .machine_faults import combine
 from .triggers import fault_windows
 
 PARTS = ("outer_race", "inner_race", "ball", "cage")
@@ -49,6 +69,9 @@ SPEED_EXPONENT = 1.5
 #: broadband force of distributed wear at the failure width, as a fraction of Q_max
 WEAR_NOISE_FRACTION = 0.05
 STEEL_DENSITY_KG_M3 = 7850.0
+#: one standard deviation of a defect's drag pulse spans at least this many solver steps at
+#: the motor's rated speed, so that RK4 and the heat integral resolve every pulse
+PULSE_MIN_STEPS = 2.0
 
 
 @dataclass
@@ -200,3 +223,145 @@ def impact_train(
             1.0 if defect.part == "cage" else defect.size_mm / min(defect.size_mm, w_sat)
         ),
     )
+
+
+@dataclass(frozen=True)
+class DefectDrag:
+    """The drag torque of one bearing defect on the motor shaft, as the kernel takes it:
+
+    T = E(t) c exp(kappa (cos(order theta) - 1)) sgn(w),   c = order / (2 pi I0(kappa) e^-kappa)
+
+    a von Mises pulse per passage of a rolling element, whose integral over one passage
+    (2 pi / order of shaft angle) is the energy E(t)."""
+
+    slot: int  # bearing slot: its thermal node takes the heat
+    order: float  # passages per shaft turn (f_defect / f_r)
+    kappa: float  # concentration of a pulse, -
+    energy: list[tuple[float, float]]  # E(t) (s, J): 0 outside the defect's windows
+
+    @property
+    def norm(self) -> float:
+        """c = order / (2 pi I0(kappa) e^-kappa), 1/rad: the peak torque is c E."""
+        from scipy.special import i0e
+
+        return self.order / (2.0 * math.pi * float(i0e(self.kappa)))
+
+
+def load_weight(bearing: Bearing, part: str, position_rad: float) -> float:
+    """Load-zone weight W = floor + (1 - floor) q of the element at a defect: at the defect's
+    position for the outer race, averaged over a turn for the inner race and a rolling element,
+    which carry the defect through the load zone (and 1 for the cage)."""
+    if part == "cage":
+        return 1.0
+    if part == "outer_race":
+        psi = np.array([position_rad])
+    else:
+        psi = (np.arange(7200) + 0.5) * (2.0 * math.pi / 7200) - math.pi
+    q = np.asarray(load_zone_weights(psi, epsilon=bearing.load_zone_epsilon), dtype=np.float64)
+    return float(np.mean(LOAD_ZONE_FLOOR + (1.0 - LOAD_ZONE_FLOOR) * q))
+
+
+def passage_energy_j(bearing: Bearing, part: str, width_mm: float, position_rad: float) -> float:
+    """Energy (J) one rolling element loses crossing a defect of ``width_mm``: E = Q_max W h,
+    h the drop of its centre into the defect, the width capped at the saturation width
+    (0 for the cage, which carries no rolling load)."""
+    if part == "cage":
+        return 0.0
+    g = bearing.geometry
+    d = g.element_diameter_m
+    q_max = (
+        5.0 * bearing.radial_load_n / (g.n_elements * math.cos(math.radians(g.contact_angle_deg)))
+    )
+    w = min(width_mm * 1e-3, SATURATION_WIDTH_FRACTION * d)
+    return q_max * load_weight(bearing, part, position_rad) * float(defect_drop_depth_m(w, d))
+
+
+def _energy_points(defect: BearingDefect, bearing: Bearing) -> list[tuple[float, float]]:
+    """E(t) (s, J) of a defect: its energy per passage over time (following the width of a
+    growing defect, with a breakpoint where it reaches the saturation width), times 1 inside
+    its windows and 0 outside."""
+
+    def energy(w_mm: float) -> float:
+        return passage_energy_j(bearing, defect.part, w_mm, defect.position_rad)
+
+    widths = defect.width_profile(failure_size_mm(bearing))
+    if widths is None:
+        pts = [(0.0, energy(defect.size_mm))]
+    else:
+        w_sat = SATURATION_WIDTH_FRACTION * bearing.geometry.element_diameter_m * 1e3
+        on, w0, w_f = widths[1][0], defect.size_mm, widths[-1][1]
+        extra = []
+        if w0 < w_sat < w_f:  # w(t) = w_0 (w_f / w_0)^((t - t_on) / T_f) reaches w_s
+            t_sat = on + defect.time_to_failure_s * math.log(w_sat / w0) / math.log(w_f / w0)
+            extra = [(t_sat, w_sat)]
+        widths = sorted(widths + extra, key=lambda p: p[0])
+        pts = [(t, energy(w)) for t, w in widths]
+    gate = [(0.0, 0.0)]
+    for on, off in defect.windows:
+        gate += [(on, 0.0), (on, 1.0)]
+        if off is not None:
+            gate += [(off, 1.0), (off, 0.0)]
+    return combine(gate, pts, lambda a, b: a * b)
+
+
+def drag_torque(
+    defect: BearingDefect,
+    bearing: Bearing,
+    slot: int,
+    rated_speed_rad_s: float,
+    solver_rate_hz: float,
+) -> DefectDrag | None:
+    """The drag-torque pulse train of ``defect`` on ``bearing`` (None for the cage).
+
+    Passages per shaft turn: BPFO, BPFI or 2 BSF. A pulse lasts as long as the element takes
+    to cross the defect, a shaft-angle-independent fraction of the passage period: in the
+    pulse phase it spans w Z / r_o (outer race), w Z / r_i (inner race) or 4 w / d (ball),
+    and the von Mises pulse gets the standard deviation of a rectangle that long,
+    kappa = 12 / span^2, but at least ``PULSE_MIN_STEPS`` solver steps at the rated speed."""
+    if defect.part == "cage":
+        return None
+    g = bearing.geometry
+    m = bearing.multipliers()
+    cos_a = math.cos(math.radians(g.contact_angle_deg))
+    d, big_d = g.element_diameter_m, g.pitch_diameter_m
+    w = defect.size_mm * 1e-3
+    order, span = {
+        "outer_race": (m.bpfo, w * g.n_elements / (0.5 * (big_d + d * cos_a))),
+        "inner_race": (m.bpfi, w * g.n_elements / (0.5 * (big_d - d * cos_a))),
+        "ball": (2.0 * m.bsf, 4.0 * w / d),
+    }[defect.part]
+    sigma_min = PULSE_MIN_STEPS * order * rated_speed_rad_s / solver_rate_hz
+    kappa = min(12.0 / span**2, 1.0 / sigma_min**2)
+    return DefectDrag(slot, float(order), float(kappa), _energy_points(defect, bearing))
+
+
+def drag_torques(
+    faults: Sequence[Mapping],
+    bearings: Sequence[Bearing],
+    seed: int,
+    duration_s: float,
+    rated_speed_rad_s: float,
+    solver_rate_hz: float,
+) -> list[DefectDrag]:
+    """The drag torques of a scenario's bearing defects (not the cage's), at most
+    ``N_DEFECT_MAX`` of them; windows as for the vibration stage and the labels."""
+    slots = {b.name: j for j, b in enumerate(bearings)}
+    out = []
+    for defect in bearing_defects_from_spec(faults, seed, duration_s):
+        bearing = bearings[slots[defect.bearing]]
+        if bearing.geometry is None:
+            continue
+        drag = drag_torque(
+            defect, bearing, slots[defect.bearing], rated_speed_rad_s, solver_rate_hz
+        )
+        if drag is None:
+            continue
+        if len(out) == N_DEFECT_MAX:
+            raise SpecError(
+                f"at most {N_DEFECT_MAX} bearing defects on races or rolling elements per run "
+                "(each drags on the shaft); cage defects do not count",
+                field=f"faults[{defect.index}]",
+                value="bearing_defect",
+            )
+        out.append(drag)
+    return out

@@ -69,7 +69,7 @@ I_REACHED_RUNNING = 5  # 1 once speed passed the running threshold since the con
 I_N_EVENTS = 6  # events written in the current event buffer
 I_DIVERGED = 7  # DIV_* reason code, 0 = healthy
 I_PROF_CURSOR0 = 8  # cursor per profile (N_PROF_MAX slots)
-N_PROF_MAX = 8
+N_PROF_MAX = 12  # N_PROF fixed, N_REL_MAX relative, N_DEFECT_MAX bearing-defect profiles
 I_STATE_LOGGED = I_PROF_CURSOR0 + N_PROF_MAX  # 1 once the initial state has been logged
 I_K_FAST = I_STATE_LOGGED + 1  # next fast-stream sample index k (t_k = k / fs)
 I_K_SLOW = I_STATE_LOGGED + 2  # next slow-stream sample index
@@ -223,7 +223,19 @@ P_LUBE_NODE = P_BELT_FMAX_S + 1  # thermal node index of the bearing; -1: no fee
 P_LUBE_T_RUN = P_BELT_FMAX_S + 2  # degC
 P_LUBE_DT = P_BELT_FMAX_S + 3  # K per e-fold
 P_LUBE_TMAX = P_BELT_FMAX_S + 4  # N m: the friction of a fully seized bearing
-N_P = P_BELT_FMAX_S + 5
+# localised bearing defects (motor shaft): a drag-torque pulse train in the shaft angle,
+# T = E(t) c exp(kappa (cos(order theta_m) - 1)) tanh(w_m / w_eps,m), E(t) the energy one
+# rolling element loses per passage over the defect (J; a profile, 0 outside the defect's
+# windows), so that the mean torque is E order / (2 pi) and the mean power E f_defect; the
+# power T w_m heats the bearing's thermal node
+N_DEFECT_MAX = 4
+P_N_DEFECTS = P_BELT_FMAX_S + 5  # defects with a torque (0: none, no cost)
+P_DEF_ORDER0 = P_N_DEFECTS + 1  # passages per shaft turn, f_defect / f_r (N_DEFECT_MAX slots)
+P_DEF_KAPPA0 = P_DEF_ORDER0 + N_DEFECT_MAX  # pulse concentration kappa, -
+P_DEF_NORM0 = P_DEF_KAPPA0 + N_DEFECT_MAX  # c = order / (2 pi I0(kappa) e^-kappa), 1/rad
+P_DEF_SLOT0 = P_DEF_NORM0 + N_DEFECT_MAX  # bearing slot whose thermal node takes the heat
+P_DEF_PROF0 = P_DEF_SLOT0 + N_DEFECT_MAX  # profile row of E(t), J (absolute time)
+N_P = P_DEF_PROF0 + N_DEFECT_MAX
 
 REL_LOAD = 0  # added to the load scale, per unit
 REL_VOLTAGE = 1  # multiplies the supply-voltage scale
@@ -266,6 +278,8 @@ PROF_LOAD = 0  # load torque scale, per unit of the load law
 PROF_VOLTAGE = 1  # supply voltage scale, per unit of rated
 PROF_FRICTION = 2  # seizure friction torque (kinetic level), N m
 N_PROF = 3
+# then P_N_REL relative profiles (rows N_PROF + r, over the time since their trigger), then
+# the bearing defects' energy profiles (rows P_DEF_PROF0 + k, over absolute time)
 
 # ---------------------------------------------------------------- triggers -----------------
 # trig_i[j] = (kind, action, arg, signal); trig_f[j] = (time or threshold, hold_s, value,

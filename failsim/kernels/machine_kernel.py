@@ -1,6 +1,6 @@
 """Numba kernel of a motor-driven machine: induction motor on mains or on a V/f drive with its
 DC link, braking chopper and safety functions, two-mass shaft, gearbox, load law or lumped
-belt conveyor, thermal network, overload relay.
+belt conveyor, the drag of bearing defects, thermal network, overload relay.
 
 Private layer. Arrays in, arrays out; the slot names are in :mod:`failsim.kernels.layout`.
 
@@ -47,7 +47,13 @@ A_BEAR_SCALE = 10  # tanh(w / w_eps): bearing friction direction and regularisat
 A_VPULLEY = 11  # drive-pulley surface speed, m/s (conveyors)
 A_PCHOP = 12  # braking-resistor power, W
 A_PSEIZE = 13  # seizure friction loss, W
-N_A = 14
+A_PDEF0 = 14  # friction loss of each bearing defect, W (N_DEFECT_MAX slots)
+N_A = A_PDEF0 + L.N_DEFECT_MAX
+
+# stage inputs u (see _stage_inputs): 15 fixed entries, then each bearing defect's energy
+# per passage (J) at t_n, t_n + dt/2, t_n + dt: u[U_DEF0 + 3 k + stage]
+U_DEF0 = 15
+N_U = U_DEF0 + 3 * L.N_DEFECT_MAX
 
 
 @njit(**NUMBA_OPTIONS)
@@ -305,11 +311,43 @@ def _friction(w, level, rs, ws, weps):
 
 
 @njit(**NUMBA_OPTIONS)
-def _deriv(x, ua, ub, load_scale, vscale, fric, s, ii, p, dx, aux):
+def _defect_torque(x, u, stage, bear_scale, p, aux):
+    """Drag torque (N m) of the bearing defects on the motor shaft; each one's power into
+    aux[A_PDEF0 + k] (W).
+
+    Each passage of a loaded rolling element over a localised defect costs the energy
+    E = Q h (the element drops into the defect and is lifted out; E over time in
+    u[U_DEF0 + 3 k + stage], 0 outside the defect's windows). In the shaft angle the drag is
+    a periodic train of narrow von Mises pulses, one per passage at phase
+    phi = order theta_m, scaled so that its integral over one period 2 pi / order is E:
+
+        T_k = E c_k exp(kappa_k (cos phi - 1)) tanh(w_m / w_eps),  c_k = order / (2 pi i0e)
+
+    (i0e = I0(kappa) e^-kappa, the mean of exp(kappa (cos phi - 1))), so its mean is
+    E order / (2 pi) and its mean power E f_defect. One cos and one exp per active defect."""
+    wm = x[L.X_WM]
+    th = x[L.X_THM]
+    total = 0.0
+    for k in range(int(p[L.P_N_DEFECTS])):
+        e = u[U_DEF0 + 3 * k + stage]
+        if e != 0.0:
+            phi = p[L.P_DEF_ORDER0 + k] * th
+            tk = e * p[L.P_DEF_NORM0 + k] * math.exp(p[L.P_DEF_KAPPA0 + k] * (math.cos(phi) - 1.0))
+            tk *= bear_scale
+            total += tk
+            aux[A_PDEF0 + k] = tk * wm
+        else:
+            aux[A_PDEF0 + k] = 0.0
+    return total
+
+
+@njit(**NUMBA_OPTIONS)
+def _deriv(x, ua, ub, load_scale, vscale, fric, u, stage, s, ii, p, dx, aux):
     """Right-hand side for source voltage (ua, ub) (V, alpha-beta: mains, or the drive's V/f
     output before its DC-link limit), load-profile scale ``load_scale`` and supply-voltage
-    scale ``vscale`` (per unit), seizure friction level ``fric`` (N m); fills ``dx`` and
-    ``aux``."""
+    scale ``vscale`` (per unit), seizure friction level ``fric`` (N m), and the bearing
+    defects' energies of RK4 stage ``stage`` (0: t_n, 1: t_n + dt/2, 2: t_n + dt) in ``u``;
+    fills ``dx`` and ``aux``."""
     if p[L.P_MOTOR_KIND] == L.MOTOR_DC:
         te = _dc_electrical(x, s, ii, p, dx, aux)
     else:
@@ -321,6 +359,8 @@ def _deriv(x, ua, ub, load_scale, vscale, fric, s, ii, p, dx, aux):
     tb = p[L.P_BEARING_T_TOTAL]
     tfw = p[L.P_B_VISCOUS] * wm + p[L.P_K_WINDAGE] * wm * abs(wm)
     tm = te - tsh - tb * bear_scale - tfw
+    if p[L.P_N_DEFECTS] > 0.0:
+        tm -= _defect_torque(x, u, stage, bear_scale, p, aux)
     if ii[L.I_BRAKE] == 1:
         tm -= p[L.P_BRAKE_TORQUE] * _fast_tanh(wm / p[L.P_WEPS_BRAKE])
     t_seize_m = 0.0
@@ -439,7 +479,8 @@ def vf_peak_voltage(f_hz, p):
 def _stage_inputs(t, dt, s, ii, p, prof, prof_n, half_step, u):
     """Source voltages, load scales, supply-voltage scales and seizure friction levels at
     t_n, t_n + dt/2 and t_n + dt, into u = (ua0, ub0, ua1, ub1, ua2, ub2, load0, load1, load2,
-    v0, v1, v2, fric0, fric1, fric2).
+    v0, v1, v2, fric0, fric1, fric2), then the bearing defects' energies per passage (J) at
+    the same three times (u[U_DEF0 + 3 k + stage]).
 
     The source is the mains (its angle S_THETA_SUPPLY) or the drive output (S_THETA_OUT at
     the V/f voltage of S_F_OUT). The phasor is rotated by the half-step angle instead of
@@ -466,6 +507,12 @@ def _stage_inputs(t, dt, s, ii, p, prof, prof_n, half_step, u):
         u[14] = u[12]
     if p[L.P_N_REL] > 0.0:
         _relative_inputs(t, dt, s, ii, p, prof, prof_n, True, u)
+    for k in range(int(p[L.P_N_DEFECTS])):
+        j = int(p[L.P_DEF_PROF0 + k])
+        c = ii[L.I_PROF_CURSOR0 + j]
+        u[U_DEF0 + 3 * k] = _profile_value(prof, prof_n, j, c, t)
+        u[U_DEF0 + 3 * k + 1] = _profile_value(prof, prof_n, j, c, t + 0.5 * dt)
+        u[U_DEF0 + 3 * k + 2] = _profile_value(prof, prof_n, j, c, t + dt)
     if p[L.P_SUPPLY_KIND] == L.SUPPLY_VFD:
         angle = s[L.S_THETA_OUT]
         f = s[L.S_F_OUT]
@@ -529,14 +576,17 @@ def _relative_inputs(t, dt, s, ii, p, prof, prof_n, half_step, u):
 
 @njit(**NUMBA_OPTIONS)
 def _source_at(t, s, ii, p, prof, prof_n, u):
-    """Only the t_n entries of :func:`_stage_inputs` (u[0], u[1], u[6], u[9], u[12]): what
-    the derivative at the end of a step needs."""
+    """Only the t_n entries of :func:`_stage_inputs` (u[0], u[1], u[6], u[9], u[12] and the
+    defects' u[U_DEF0 + 3 k]): what the derivative at the end of a step needs."""
     v0 = _profile_value(prof, prof_n, L.PROF_VOLTAGE, ii[L.I_PROF_CURSOR0 + L.PROF_VOLTAGE], t)
     u[6] = _profile_value(prof, prof_n, L.PROF_LOAD, ii[L.I_PROF_CURSOR0 + L.PROF_LOAD], t)
     u[9] = v0
     u[12] = _profile_value(prof, prof_n, L.PROF_FRICTION, ii[L.I_PROF_CURSOR0 + L.PROF_FRICTION], t)
     if p[L.P_N_REL] > 0.0:
         _relative_inputs(t, 0.0, s, ii, p, prof, prof_n, False, u)
+    for k in range(int(p[L.P_N_DEFECTS])):
+        j = int(p[L.P_DEF_PROF0 + k])
+        u[U_DEF0 + 3 * k] = _profile_value(prof, prof_n, j, ii[L.I_PROF_CURSOR0 + j], t)
     if p[L.P_SUPPLY_KIND] == L.SUPPLY_VFD:
         angle = s[L.S_THETA_OUT]
         vv = vf_peak_voltage(s[L.S_F_OUT], p)
@@ -1047,9 +1097,10 @@ def advance(
     y1 = np.empty(L.N_Y)
     amat = np.empty((n_nodes, n_nodes))
     rhs = np.empty(n_nodes)
-    u = np.empty(15)
+    u = np.zeros(N_U)
     vfd = p[L.P_SUPPLY_KIND] == L.SUPPLY_VFD
     driven = p[L.P_SUPPLY_KIND] != L.SUPPLY_MAINS
+    n_rel_end = L.N_PROF + int(p[L.P_N_REL])
     ii[L.I_CACHE_VALID] = 0
     _derived_params(p)
 
@@ -1121,10 +1172,10 @@ def advance(
                 else:
                     trig_s[j, 1] = 0.0
             changed = True
-        # profile cursors
+        # profile cursors (relative profiles over the time since their start)
         for j in range(prof_n.shape[0]):
             tj = t
-            if j >= L.N_PROF:
+            if L.N_PROF <= j < n_rel_end:
                 if s[L.S_REL_T0 + j - L.N_PROF] < 0.0:
                     continue
                 tj = t - s[L.S_REL_T0 + j - L.N_PROF]
@@ -1141,7 +1192,7 @@ def advance(
         # ---------------------------------------------------------- derivative at t_n
         _stage_inputs(t, dt, s, ii, p, prof, prof_n, True, u)
         if changed or ii[L.I_CACHE_VALID] == 0:
-            _deriv(x, u[0], u[1], u[6], u[9], u[12], s, ii, p, k1, aux)
+            _deriv(x, u[0], u[1], u[6], u[9], u[12], u, 0, s, ii, p, k1, aux)
             _outputs(x, s, ii, p, aux, y0)
         # losses over [t_n, t_n+1) (left rectangle at 20 kHz resolves the mains ripple)
         s[L.S_ACC_DT] += dt
@@ -1153,6 +1204,8 @@ def advance(
             s[L.S_ACC_BEARING0 + j] += p[L.P_BEARING_T0 + j] * aux[A_BEAR_SCALE] * x[L.X_WM] * dt
         if p[L.P_SEIZE_BEARING] >= 0.0:
             s[L.S_ACC_BEARING0 + int(p[L.P_SEIZE_BEARING])] += aux[A_PSEIZE] * dt
+        for k in range(int(p[L.P_N_DEFECTS])):
+            s[L.S_ACC_BEARING0 + int(p[L.P_DEF_SLOT0 + k])] += aux[A_PDEF0 + k] * dt
         s[L.S_ACC_I2A] += y0[L.Y_IA] * y0[L.Y_IA] * dt
         s[L.S_ACC_I2B] += y0[L.Y_IB] * y0[L.Y_IB] * dt
         s[L.S_ACC_I2C] += y0[L.Y_IC] * y0[L.Y_IC] * dt
@@ -1160,13 +1213,13 @@ def advance(
         # ---------------------------------------------------------- RK4 step
         for j in range(L.N_X):
             xs[j] = x[j] + 0.5 * dt * k1[j]
-        _deriv(xs, u[2], u[3], u[7], u[10], u[13], s, ii, p, k2, aux_tmp)
+        _deriv(xs, u[2], u[3], u[7], u[10], u[13], u, 1, s, ii, p, k2, aux_tmp)
         for j in range(L.N_X):
             xs[j] = x[j] + 0.5 * dt * k2[j]
-        _deriv(xs, u[2], u[3], u[7], u[10], u[13], s, ii, p, k3, aux_tmp)
+        _deriv(xs, u[2], u[3], u[7], u[10], u[13], u, 1, s, ii, p, k3, aux_tmp)
         for j in range(L.N_X):
             xs[j] = x[j] + dt * k3[j]
-        _deriv(xs, u[4], u[5], u[8], u[11], u[14], s, ii, p, k4, aux_tmp)
+        _deriv(xs, u[4], u[5], u[8], u[11], u[14], u, 2, s, ii, p, k4, aux_tmp)
         for j in range(L.N_X):
             x[j] += dt / 6.0 * (k1[j] + 2.0 * k2[j] + 2.0 * k3[j] + k4[j])
         th_s = s[L.S_THETA_SUPPLY] + TWO_PI * p[L.P_F_SUPPLY] * dt
@@ -1200,7 +1253,7 @@ def advance(
         # ---------------------------------------------------------- outputs in [t_n, t_n+1)
         # derivative at t_n+1 with the supply phasor of the new angle (also k1 of the next step)
         _source_at(t1, s, ii, p, prof, prof_n, u)
-        _deriv(x, u[0], u[1], u[6], u[9], u[12], s, ii, p, k1, aux)
+        _deriv(x, u[0], u[1], u[6], u[9], u[12], u, 0, s, ii, p, k1, aux)
         _outputs(x, s, ii, p, aux, y1)
         if p[L.P_CONVEYOR] != 0.0:
             # gross slip: beyond the detection threshold and clearly outside the creep band

@@ -298,7 +298,7 @@ def pack(
     _pack_brake(machine, p, dt)
     _pack_seizure(faults, machine, p, dt)
     v_pu = float(sc_supply["voltage_pu"])
-    prof_lists = [
+    prof_lists: list[list[tuple[float, float]]] = [
         combine(
             load_profile_points(scenario["operation"]["load_profile"]),
             faults.load_extra,
@@ -308,6 +308,7 @@ def pack(
         faults.friction,
         *(pts for _, pts in faults.relative),
     ]
+    _pack_bearing_defects(machine, scenario, p, prof_lists, dt)
     prof, prof_n = profile_arrays(prof_lists)
 
     # triggers: the operation's start and stop, then the scenario's events
@@ -485,6 +486,38 @@ def _pack_seizure(faults, machine: Machine, p: np.ndarray, dt: float) -> None:
         t_max = max(t_max, p[L.P_LUBE_TMAX])
     inertia = p[L.P_JM] if z.shaft == L.SHAFT_MOTOR else p[L.P_JL]
     p[L.P_WEPS_SEIZE] = max(1e-3, 2.0 * dt * t_max / inertia)
+
+
+def _pack_bearing_defects(
+    machine: Machine, scenario: dict, p: np.ndarray, prof_lists: list, dt: float
+) -> None:
+    """Drag torques of the bearing defects: pulse parameters, bearing slot, and the row of
+    each one's energy profile E(t) (appended to ``prof_lists``). The motor's Coulomb
+    regularisation speed is widened to keep the RK4 step stable with their peak torque too
+    (slope (T_b + sum c E_max) / w_eps over J_m below 1 / (2 dt))."""
+    from ..faults.bearing_defects import drag_torques
+
+    drags = drag_torques(
+        scenario.get("faults", []),
+        machine.bearings,
+        int(scenario["seed"]),
+        float(scenario["duration_s"]),
+        machine.motor.rated_speed_rad_s,
+        float(p[L.P_RATE_HZ]),
+    )
+    p[L.P_N_DEFECTS] = len(drags)
+    peak = 0.0
+    for k, drag in enumerate(drags):
+        p[L.P_DEF_ORDER0 + k] = drag.order
+        p[L.P_DEF_KAPPA0 + k] = drag.kappa
+        p[L.P_DEF_NORM0 + k] = drag.norm
+        p[L.P_DEF_SLOT0 + k] = drag.slot
+        p[L.P_DEF_PROF0 + k] = len(prof_lists)
+        prof_lists.append(drag.energy)
+        peak += drag.norm * max(e for _, e in drag.energy)
+    if drags:
+        t_m = p[L.P_BEARING_T_TOTAL] + peak
+        p[L.P_WEPS_M] = max(1e-3, 2.0 * dt * t_m / machine.motor.inertia_kg_m2)
 
 
 def _pack_drive(machine: Machine, p: np.ndarray, f_supply: float) -> None:

@@ -1040,8 +1040,20 @@ def _check_machine_faults(
     bearings = [b["name"] for b in machine["bearings"]]
     seizure_target = None
     friction_kind = None
+    n_defects = 0
     for i, fault in enumerate(scenario.get("faults", [])):
         kind, target = fault["kind"], fault["target"]
+        if kind == "bearing_defect" and fault.get("part") != "cage":
+            from failsim.kernels.layout import N_DEFECT_MAX
+
+            n_defects += 1
+            if n_defects > N_DEFECT_MAX:
+                raise src.error(
+                    ("faults", i, "kind"),
+                    f"at most {N_DEFECT_MAX} bearing defects on races or rolling elements "
+                    "are allowed in a run (each drags on the shaft); cage defects do not count",
+                    kind,
+                )
         if kind in ("lubrication_loss", "looseness", "bearing_defect") or (
             kind == "seizure" and target.startswith("bearing.")
         ):

@@ -8,8 +8,8 @@ the thermal step uses :func:`numpy.linalg.solve`, and the streams are interpolat
 run from the per-step output values. Nothing here is fast; it is meant to be read.
 
 Covered: the induction motor on mains (contactor) or on a V/f drive, the two-mass shaft, an
-optional gearbox, a load law or a lumped belt conveyor, the thermal network and the overload
-relay. (The DC motor is not covered.)
+optional gearbox, a load law or a lumped belt conveyor, the drag of bearing defects, the thermal
+network and the overload relay. (The DC motor is not covered.)
 
 Induction motor
 ---------------
@@ -70,6 +70,16 @@ speed ``w_o = w_l / i``) whose efficiency always opposes the power flow::
     T_in = T_o / (i eta)  if T_o w_o >= 0 (the load takes power),  T_o eta / i  otherwise
 
 then a breakaway torque ``T_b tanh(w_l / w_eps_l)`` and an external torque on the load shaft.
+
+A localised bearing defect k drags on the motor shaft: each rolling element that crosses it
+loses the energy ``E_k(t)`` (a profile over absolute time, 0 outside the defect's windows), in a
+narrow pulse per passage at the pulse phase ``phi = order_k theta_m``::
+
+    T_k = (E_k order_k / 2 pi) g(phi) tanh(w_m / w_eps_m)
+    g(phi) = exp(kappa_k cos phi) / I0(kappa_k)
+
+``g`` has a mean of 1 over a period of ``phi``, so the integral of ``T_k`` over one passage
+(``2 pi / order_k`` of shaft angle) is ``E_k``; its power ``T_k w_m`` heats the bearing's node.
 ``T_o`` is a load law at ``w_o`` scaled by the load profile, or the belt conveyor's pulley
 torque ``F_t r``::
 
@@ -104,6 +114,7 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
+from scipy.special import i0e
 
 from failsim.kernels import layout as L
 from failsim.kernels.pack import Packed
@@ -175,7 +186,7 @@ class Derivative:
     loss_cu_rotor: float
     loss_iron: float
     loss_windage: float  # windage + viscous
-    loss_bearings: list[float]  # per bearing (a seizure's friction loss included)
+    loss_bearings: list[float]  # per bearing (a seizure's and defects' friction loss included)
     rectifier_current: float  # A (drives)
     p_chopper: float  # braking-resistor power, W (drives)
     load: LoadSide
@@ -311,6 +322,21 @@ class MachineReference:
                 factor = math.exp(min(excess / self.param(L.P_LUBE_DT), 50.0))
                 level = min(level * factor, self.param(L.P_LUBE_TMAX))
         return level
+
+    def defect_drag(self, x: np.ndarray, t: float) -> list[tuple[int, float]]:
+        """(bearing slot, drag torque in N m) of each bearing defect at state x and time t."""
+        p = self.param
+        out = []
+        for k in range(int(p(L.P_N_DEFECTS))):
+            energy = self.profile(int(p(L.P_DEF_PROF0 + k)), t)
+            order, kappa = p(L.P_DEF_ORDER0 + k), p(L.P_DEF_KAPPA0 + k)
+            phi = order * x[L.X_THM]
+            # exp(kappa cos phi) / I0(kappa), written with the scaled I0 (no overflow)
+            shape = math.exp(kappa * (math.cos(phi) - 1.0)) / i0e(kappa)
+            mean_torque = energy * order / (2.0 * math.pi)
+            torque = mean_torque * shape * math.tanh(x[L.X_WM] / p(L.P_WEPS_M))
+            out.append((int(p(L.P_DEF_SLOT0 + k)), torque))
+        return out
 
     def open_line_index(self) -> int | None:
         """The single open line, or None when all three conduct."""
@@ -511,8 +537,15 @@ class MachineReference:
                 seize_m = torque_seize
             else:
                 seize_l = torque_seize
+        defects = self.defect_drag(x, t)
         dw_m = (
-            torque_e - torque_shaft - sum(bearing_torques) - torque_windage - torque_brake - seize_m
+            torque_e
+            - torque_shaft
+            - sum(bearing_torques)
+            - torque_windage
+            - torque_brake
+            - seize_m
+            - sum(torque for _, torque in defects)
         ) / p(L.P_JM)
         load = self.load_side(x, t)
         dw_l = (torque_shaft - load.torque - seize_l) / p(L.P_JL)
@@ -521,6 +554,8 @@ class MachineReference:
             slot = int(p(L.P_SEIZE_BEARING))
             loss_bearings += [0.0] * (slot + 1 - len(loss_bearings))
             loss_bearings[slot] += loss_seize
+        for slot, torque in defects:
+            loss_bearings[slot] += torque * w_m
 
         dx = np.zeros(L.N_X)
         dx[L.X_ISA], dx[L.X_ISB] = di_s.real, di_s.imag

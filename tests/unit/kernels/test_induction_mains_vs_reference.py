@@ -445,6 +445,31 @@ def _case_lubrication_runaway() -> Packed:
     return build(faults=[fault], initial={"temperatures_c": {"bearing_drive_end": 62.0}})
 
 
+def _case_bearing_defects() -> Packed:
+    """An outer-race defect on the drive end, active from 0.02 to 0.07 s, and a growing
+    inner-race defect on the non-drive end from 0.05 s: their drag pulses in the shaft angle
+    and their heat in each bearing's node. The energies per passage are scaled up 10^4-fold
+    (tens of N m of mean drag instead of mN m), so that the drag is far above the tolerance,
+    and the regularisation speed with them as the packing does."""
+    faults = [
+        {"kind": "bearing_defect", "target": "bearing.drive_end", "part": "outer_race",
+         "size_mm": 1.0, "trigger": {"at_s": 0.02, "duration_s": 0.05}},
+        {"kind": "bearing_defect", "target": "bearing.non_drive_end", "part": "inner_race",
+         "size_mm": 0.05, "position_deg": 30.0, "trigger": {"at_s": 0.05},
+         "growth": {"time_to_failure_s": 0.04}},
+    ]  # fmt: skip
+    pk = build(faults=faults)
+    assert pk.p[L.P_N_DEFECTS] == 2
+    peak = 0.0
+    for k in range(2):
+        j = int(pk.p[L.P_DEF_PROF0 + k])
+        pk.prof[j, :, 1:] *= 1e4
+        peak += pk.p[L.P_DEF_NORM0 + k] * pk.prof[j, : pk.prof_n[j], 1].max()
+    t_m = pk.p[L.P_BEARING_T_TOTAL] + peak
+    pk.p[L.P_WEPS_M] = max(1e-3, 2.0 * t_m / (RATE_HZ * pk.p[L.P_JM]))
+    return pk
+
+
 def _case_diverges() -> Packed:
     pk = build()
     pk.p[L.P_I_LIMIT] = 60.0
@@ -475,6 +500,7 @@ CASES = {
     "seizure_load_shaft_runaway": _seizure("load", 80.0, 0.05, 2.0),
     "condition_started_profiles": _case_condition_profiles,
     "lubrication_runaway": _case_lubrication_runaway,
+    "bearing_defects": _case_bearing_defects,
 }
 
 
@@ -550,6 +576,12 @@ def test_cases_exercise_what_they_claim(reference_runs) -> None:
     rel = runs["condition_started_profiles"]
     starts = rel.s[L.S_REL_T0 : L.S_REL_T0 + 3]
     assert (starts > 0.0).all() and starts[1] >= 0.04 and 0.07 <= starts[2] < 0.1, starts
+    # the defects drag on the shaft and heat both bearings' nodes
+    defects, dol = runs["bearing_defects"], runs["dol_start"]
+    assert defects.x[L.X_WM] < dol.x[L.X_WM] - 0.5
+    for slot in range(2):
+        node = L.S_TEMPS0 + int(defects.p[L.P_NODE_BEARING0 + slot])
+        assert defects.s[node] - 25.0 > 10.0 * (dol.s[node] - 25.0), slot
     # the motor bearing's seizure heats its node (slot 0), the load-shaft one heats none
     step = runs["seizure_motor_bearing_step"]
     dol = runs["dol_start"]
@@ -589,6 +621,17 @@ def test_chunked_kernel_is_identical(cuts: list[int], advance) -> None:
     expected = ref.simulate(pk, pk.n_total, FAST_HZ, SLOW_HZ, TRACE_HZ)
     parts["packed"].ii[L.I_N_EVENTS] = len(parts["events"])
     compare(parts, expected, pk)
+
+
+def test_chunked_kernel_with_bearing_defects_is_identical(advance) -> None:
+    """Chunk ends at the defect's onset (step 400) and end (step 1400) and around them."""
+    pk = _case_bearing_defects()
+    whole = run_kernel(advance, pk)
+    parts = run_kernel(advance, pk, [1, 399, 400, 401, 1000, 1399, 1400, 1401, 2000])
+    for key in ("fast", "slow", "trace", "events"):
+        np.testing.assert_array_equal(parts[key], whole[key], err_msg=key)
+    for key in ("x", "s"):
+        np.testing.assert_array_equal(getattr(parts["packed"], key), getattr(whole["packed"], key))
 
 
 @pytest.mark.parametrize(

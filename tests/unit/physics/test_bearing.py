@@ -13,6 +13,7 @@ from failsim.physics.bearing import (
     CharacteristicFrequencies,
     ball_defect_frequency,
     characteristic_frequencies,
+    defect_drop_depth_m,
     friction_torque_constant_mu_n_m,
     load_zone_half_angle_rad,
     load_zone_weights,
@@ -226,3 +227,19 @@ def test_spall_transit_time_worked_example() -> None:
     )
     with pytest.raises(ValueError):
         spall_transit_time_s(1e-3, CWRU_6205.pitch_diameter_m, 0.0)
+
+
+def test_defect_drop_depth_is_the_sagitta_of_the_element() -> None:
+    """h = d/2 - sqrt((d/2)^2 - (w/2)^2): w^2 / (4 d) for narrow defects, d/2 at w >= d."""
+    d = 15.08e-3  # 6308
+    assert defect_drop_depth_m(0.3e-3, d) == pytest.approx(0.3e-3**2 / (4 * d), rel=1e-3)
+    w = np.array([0.0, 1e-4, 3e-3, d, 2 * d])
+    h = defect_drop_depth_m(w, d)
+    np.testing.assert_allclose(h[:3], 0.5 * d - np.sqrt((0.5 * d) ** 2 - (0.5 * w[:3]) ** 2))
+    np.testing.assert_array_equal(h[3:], [0.5 * d, 0.5 * d])
+    # the element touches both edges: (w/2)^2 + (d/2 - h)^2 = (d/2)^2
+    assert (0.5 * w[2]) ** 2 + (0.5 * d - h[2]) ** 2 == pytest.approx((0.5 * d) ** 2, rel=1e-14)
+    with pytest.raises(ValueError):
+        defect_drop_depth_m(-1e-4, d)
+    with pytest.raises(ValueError):
+        defect_drop_depth_m(1e-4, 0.0)
