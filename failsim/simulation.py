@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import math
+from collections import deque
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -203,8 +204,129 @@ class RunEngine:
             loosen_mounts(self.vibration, self.sensor_faults)
         self._add_bearing_defects()
         self._add_shaft_faults()
+        self.contact = self._contact_model()
         self.common_metadata = common
         self.process_t: list[np.ndarray] = []
+
+    def _contact_model(self):
+        """The PyBullet model of items on the belt (scenario ``contact:``), or None."""
+        c = self.scenario.data.get("contact")
+        if not c:
+            return None
+        src = str(self.scenario.path) if self.scenario.path is not None else None
+        if self.machine.conveyor is None:
+            raise SpecError(
+                f"items need a belt conveyor; machine {self.machine.name!r} has none",
+                file=src,
+                field="contact",
+            )
+        if self.scenario.data.get("recording"):
+            raise SpecError(
+                "a run with items on the belt cannot be recorded in bursts (the items have no "
+                "cheap state to skip the gaps with); remove recording: or contact:",
+                file=src,
+                field="recording",
+            )
+        from .contact.model import ContactModel, ContactSpec
+
+        narrow = c.get("narrowing") or {}
+        gate = c.get("gate") or {}
+        spec = ContactSpec(
+            length_m=float(c["length_m"]),
+            width_m=float(c["width_m"]),
+            feed_rate_per_s=float(c["feed_rate_per_s"]),
+            item_length_m=tuple(c["item_length_m"]),
+            item_width_m=tuple(c["item_width_m"]),
+            item_height_m=tuple(c["item_height_m"]),
+            item_mass_kg=tuple(c["item_mass_kg"]),
+            item_friction=tuple(c["item_friction"]),
+            narrow_start_m=narrow.get("start_m"),
+            narrow_end_m=narrow.get("end_m"),
+            narrow_width_m=narrow.get("width_m"),
+            gate_at_m=gate.get("at_m"),
+            support_friction=float(c["support_friction"]),
+            rate_hz=float(c["rate_hz"]),
+        )
+        try:
+            model = ContactModel(spec, self.seed)
+        except SpecError as exc:
+            raise SpecError(exc.message, file=src, field=exc.field, value=exc.value) from None
+        self._gate_closed = [(float(w["from_s"]), w.get("to_s")) for w in gate.get("closed", [])]
+        self._coupling_k = 0
+        self._contact_force = 0.0
+        jam = c["jam"]
+        self._jam_items = int(jam["stalled_items"])
+        self._jam_hold_s = float(jam["for_s"])
+        self._jam_since: float | None = None  # the pile-up's start while it lasts
+        self._jam_clear_since: float | None = None
+        self._jam_record: EventRecord | None = None
+        self._jam_count = 0
+        from .kernels.pack import _belt_context
+
+        belt = _belt_context(self.packed.p, self.machine)
+        self._jam_threshold = belt.capstan_n() - belt.rated_resistance_n
+        return model
+
+    def _watch_jam(self, t: float, stalled: int, force_n: float, belt_m_s: float) -> None:
+        """Label a jam that forms from the items: a ``conveyor_jam`` fault from the time at
+        least ``jam.stalled_items`` items stall (move at under 20 % of the belt speed) and
+        keep stalling for ``jam.for_s``, until fewer stall for as long on a running belt (a
+        stopped belt does not clear it); its severity is the items' load on the belt (N)."""
+        piled = stalled >= self._jam_items
+        rec = self._jam_record
+        if rec is None:
+            if not piled:
+                self._jam_since = None
+                return
+            if self._jam_since is None:
+                self._jam_since = t
+            if t - self._jam_since >= self._jam_hold_s:
+                index = len(self.scenario.data["faults"]) + self._jam_count
+                self._jam_count += 1
+                rec = EventRecord(
+                    self._jam_since,
+                    "conveyor_jam",
+                    "fault",
+                    "conveyor",
+                    force_n,
+                    "N",
+                    source="contact",
+                    fault_index=index,
+                    severity_profile=[(self._jam_since, force_n)],
+                    health_threshold=self._jam_threshold,
+                )
+                self.log.records.append(rec)
+                self._jam_record = rec
+                self._jam_clear_since = None
+            return
+        if self._coupling_k % max(1, round(self.contact.spec.rate_hz / self.slow_fs)) == 0:
+            rec.severity_profile.append((t, force_n))
+            rec.value = max(float(rec.value), force_n)
+        if piled or abs(belt_m_s) < 0.05 * self.machine.conveyor.design_belt_speed_m_s:
+            self._jam_clear_since = None  # a stopped belt does not clear a jam
+        elif self._jam_clear_since is None:
+            self._jam_clear_since = t
+        elif t - self._jam_clear_since >= self._jam_hold_s:
+            rec.end_s = self._jam_clear_since
+            self._jam_record = None
+            self._jam_since = None
+
+    def _coupling_step(self, k: int) -> int:
+        """Solver step of the k-th coupling instant (k / rate_hz, on the solver's grid)."""
+        return round(k * self.rate / self.contact.spec.rate_hz)
+
+    def _couple(self) -> None:
+        """Advance the items one coupling step at the belt's speed now, and hand their load
+        to the belt as a change of its special resistance."""
+        pk = self.packed
+        t = int(pk.ii[L.I_STEP]) / self.rate
+        closed = any(t >= a and (b is None or t < float(b)) for a, b in self._gate_closed)
+        self.contact.set_gate(closed)
+        r = self.contact.step(float(pk.x[L.X_VBELT]))
+        pk.p[L.P_CONV_SPECIAL] += r.belt_force_n - self._contact_force
+        self._contact_force = r.belt_force_n
+        self._watch_jam(t, r.stalled, r.belt_force_n, float(pk.x[L.X_VBELT]))
+        self._coupling_k += 1
 
     def _sensor_faults(self) -> list[SensorFault]:
         """The scenario's sensor faults, checked against the run's channels, each logged as
@@ -405,6 +527,13 @@ class RunEngine:
     def chunks(self) -> Iterator[dict[str, pa.Table]]:
         """Yield {stream: table} per chunk until the run's duration is simulated (in a run
         recorded in bursts, the bursts only, the gaps fast-forwarded)."""
+        try:
+            yield from self._bursts_chunks()
+        finally:
+            if self.contact is not None:
+                self.contact.close()
+
+    def _bursts_chunks(self) -> Iterator[dict[str, pa.Table]]:
         rates = (self.fast_fs, self.slow_fs, self.trace_fs)
         for n_a, n_b, n_end in self.bursts():
             if n_a > int(self.packed.ii[L.I_STEP]):
@@ -430,6 +559,8 @@ class RunEngine:
         advance = _advance_fn()
         pk = self.packed
         n0 = n_start
+        pending: deque = deque()
+        lag = 0 if self.contact is None else round(2.0 * self._jam_hold_s * self.rate)
         while n0 < n_stop:
             n1 = min(n0 + self.chunk_steps, n_stop)
             kf0 = _ceil_div(n0 * self.fast_fs, self.rate)
@@ -442,9 +573,14 @@ class RunEngine:
             kt1 = _ceil_div(n1 * self.trace_fs, self.rate)
             trace = np.empty((L.N_T, kt1 - kt0)) if self.trace_fs else _NO_TRACE
             while pk.ii[L.I_STEP] < n1:
+                n_to = n1
+                if self.contact is not None:
+                    if pk.ii[L.I_STEP] >= self._coupling_step(self._coupling_k):
+                        self._couple()
+                    n_to = min(n1, self._coupling_step(self._coupling_k))
                 advance(
                     pk.x, pk.s, pk.ii, pk.p, pk.prof, pk.prof_n, pk.th,
-                    pk.trig_i, pk.trig_f, pk.trig_s, pk.ev, n1,
+                    pk.trig_i, pk.trig_f, pk.trig_s, pk.ev, n_to,
                     self.fast_fs, fast, kf0, self.slow_fs, slow, ks0,
                     self.trace_fs, trace, kt0,
                 )  # fmt: skip
@@ -453,31 +589,37 @@ class RunEngine:
                 pk.ii[L.I_N_EVENTS] = 0
                 if pk.ii[L.I_DIVERGED]:
                     self._raise_diverged()
-            t_fast = np.arange(kf0, kf1, dtype=np.int64) / self.fast_fs
-            t_slow = np.arange(ks0, ks1, dtype=np.int64) / self.slow_fs
-            tables = {
-                "current": self._table(
-                    "current",
-                    t_fast,
-                    self._apply_sensor_faults(
-                        "current", t_fast, self.electrical.process(fast, t_fast)
-                    ),
-                ),
-                "process": self._table(
-                    "process",
-                    t_slow,
-                    self._apply_sensor_faults("process", t_slow, self.process.process(slow)),
-                ),
-            }
-            if self.vibration is not None:
-                cols = self.vibration.process(trace, kt0)
-                kv0 = _ceil_div(kt0, self.vibration.factor)
-                n_v = len(next(iter(cols.values())))
-                t_vib = np.arange(kv0, kv0 + n_v, dtype=np.int64) / self.vibration.fs
-                cols = self._apply_sensor_faults("vibration", t_vib, cols)
-                tables["vibration"] = self._table("vibration", t_vib, cols)
-            yield tables
+            pending.append((n1, (fast, slow, trace, kf0, kf1, ks0, ks1, kt0)))
+            # labels of events found late (a jam labelled from the start of its pile-up) must
+            # reach every sample they cover: tables are made once the run is `lag` past them
+            while pending and (pending[0][0] + lag <= n1 or n1 >= n_stop):
+                yield self._tables(*pending.popleft()[1])
             n0 = n1
+
+    def _tables(self, fast, slow, trace, kf0, kf1, ks0, ks1, kt0) -> dict[str, pa.Table]:
+        """The stream tables of one chunk from the kernel's outputs."""
+        t_fast = np.arange(kf0, kf1, dtype=np.int64) / self.fast_fs
+        t_slow = np.arange(ks0, ks1, dtype=np.int64) / self.slow_fs
+        tables = {
+            "current": self._table(
+                "current",
+                t_fast,
+                self._apply_sensor_faults("current", t_fast, self.electrical.process(fast, t_fast)),
+            ),
+            "process": self._table(
+                "process",
+                t_slow,
+                self._apply_sensor_faults("process", t_slow, self.process.process(slow)),
+            ),
+        }
+        if self.vibration is not None:
+            cols = self.vibration.process(trace, kt0)
+            kv0 = _ceil_div(kt0, self.vibration.factor)
+            n_v = len(next(iter(cols.values())))
+            t_vib = np.arange(kv0, kv0 + n_v, dtype=np.int64) / self.vibration.fs
+            cols = self._apply_sensor_faults("vibration", t_vib, cols)
+            tables["vibration"] = self._table("vibration", t_vib, cols)
+        return tables
 
     def _raise_diverged(self) -> None:
         pk = self.packed

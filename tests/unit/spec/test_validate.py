@@ -32,6 +32,9 @@ MACHINE = "im_7p5kw_pump"
 
 # Optional fields that cannot have a default because exactly one of a group must be given.
 NO_DEFAULT = {
+    ("contact", "narrowing", "start_m"),
+    ("contact", "narrowing", "end_m"),
+    ("contact", "narrowing", "width_m"),
     # a sweep's optional parts: absent means not swept (the seed: the scenario's)
     ("sweep", "seed"),
     ("sweep", "classes"),
