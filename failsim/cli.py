@@ -420,5 +420,102 @@ def compare_cmd(
     click.echo(f"wrote {path}")
 
 
+@main.command("calibrate")
+@click.argument("recording", type=click.Path(dir_okay=False))
+@click.option("--machine", required=True, help="Machine to start from: bundled name or YAML path.")
+@click.option(
+    "--out", "out", required=True, type=click.Path(dir_okay=False), help="YAML file to write."
+)
+@click.option("--column", default="accel_g", show_default=True, help="Column of the samples.")
+@click.option(
+    "--unit",
+    default="g",
+    show_default=True,
+    type=click.Choice(["g", "m/s2", "m_s2", "mm/s2"]),
+    help="Unit of the samples.",
+)
+@click.option(
+    "--rate",
+    "rate_hz",
+    type=click.FloatRange(min=0.0, min_open=True),
+    default=None,
+    help="Sample rate, Hz (default: from a t_s column or the table's sample_rate_hz).",
+)
+@click.option("--recording", "recording_name", default=None, help="Row of a table of recordings.")
+@click.option(
+    "--shaft-rpm",
+    type=click.FloatRange(min=0.0, min_open=True),
+    default=None,
+    help="Shaft speed, rpm (default: estimated from the shaft orders).",
+)
+@click.option(
+    "--line-hz",
+    type=click.FloatRange(min=0.0, min_open=True),
+    default=None,
+    help="Line frequency, Hz (default: estimated, 50 or 60 family).",
+)
+@click.option(
+    "--location",
+    default=None,
+    help="Accelerometer or bearing location of the recording (default: the first accelerometer).",
+)
+@click.option("--png", type=click.Path(dir_okay=False), default=None, help="Picture of the fit.")
+@click.option("--force", is_flag=True, help="Replace an existing --out file.")
+@_friendly
+def calibrate_cmd(
+    recording: str,
+    machine: str,
+    out: str,
+    column: str,
+    unit: str,
+    rate_hz: float | None,
+    recording_name: str | None,
+    shaft_rpm: float | None,
+    line_hz: float | None,
+    location: str | None,
+    png: str | None,
+    force: bool,
+) -> None:
+    """Calibrate MACHINE's vibration model to RECORDING, a healthy machine's vibration
+    (Parquet or CSV): estimate shaft speed, line frequency, noise floor, levels and the
+    structural modes the accelerometer sees, and write the machine with its modes and
+    background force replaced to --out."""
+    import re
+
+    from .analysis.calibrate import calibrate
+    from .analysis.calibrate_io import check_output, read_recording, write_machine
+
+    check_output(out, force=force)
+    signal = read_recording(
+        recording, column=column, unit=unit, rate_hz=rate_hz, recording=recording_name
+    )
+    label = Path(recording).name + (f", recording {recording_name}" if recording_name else "")
+    label += f", column {column}"
+    stem = Path(out).stem
+    cal = calibrate(
+        signal,
+        machine,
+        location=location,
+        shaft_rpm=shaft_rpm,
+        line_hz=line_hz,
+        name=stem if re.fullmatch(r"[a-z0-9_]+", stem) else None,
+        source=label,
+    )
+    click.echo(cal.table())
+    click.echo("")
+    click.echo(cal.mode_table())
+    for note in cal.notes:
+        click.echo(f"note: {note}")
+    picture = None
+    if png:
+        from .analysis.calibrate_io import plot_calibration
+
+        picture = plot_calibration(cal, png)
+    path = write_machine(cal, out, force=force)
+    click.echo(f"wrote {path} (machine {cal.machine['name']})")
+    if picture is not None:
+        click.echo(f"wrote {picture}")
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -7,6 +7,10 @@
   ones. Imported on demand (it needs pandas).
 - :mod:`failsim.analysis.modal_fit`: structural modes fitted to a measured acceleration ASD
   (how the CWRU rig was calibrated to its normal baseline).
+- :mod:`failsim.analysis.speed`: shaft speed and line frequency read from a recording.
+- :mod:`failsim.analysis.calibrate`: a machine's vibration model calibrated to a healthy
+  recording (``failsim calibrate``); :mod:`failsim.analysis.calibrate_io` reads the recording
+  and writes the calibrated machine and its picture.
 - :mod:`failsim.analysis.plot`: the picture behind ``failsim plot``.
 """
 

@@ -367,6 +367,7 @@ def fit_modes(
     mount: tuple[float, float] | None = None,
     sensor_location: str | None = None,
     force_locations: Sequence[str] | None = None,
+    fixed_modes: Sequence[Mapping[str, Any]] | None = None,
 ) -> list[dict[str, Any]]:
     """Modal masses, damping ratios (and frequencies) that reproduce a measured spectrum.
 
@@ -416,6 +417,10 @@ def fit_modes(
         uncorrelated forces of the given density at each of ``force_locations``, weighted by
         the modes' shapes (see :func:`modal_asd`). Default: one force, every mode with
         participation 1.
+    fixed_modes : sequence of mappings, optional
+        Modes that are part of the model but not fitted (``frequency_hz``, ``damping_ratio``,
+        ``modal_mass_kg`` and optionally ``shape``), e.g. modes above the fitted band whose
+        response still reaches into it; they may lie outside the band.
 
     Returns
     -------
@@ -462,6 +467,7 @@ def fit_modes(
         {"frequency_hz": float(m)} if not isinstance(m, Mapping) else dict(m) for m in initial_modes
     ]
     weights = _path_weights(modes, sensor_location, force_locations)
+    fixed = [dict(m) for m in (fixed_modes or [])]
     f0 = np.array([_mode_value(m, "frequency_hz") for m in modes])
     positive = f > 0.0
     f, a = f[positive], a[positive]
@@ -482,6 +488,21 @@ def fit_modes(
     mount_power = (
         np.abs(mount_response(grid, *mount)) ** 2 if mount is not None else np.ones(grid.size)
     )
+    fixed_paths: np.ndarray | float = 0.0
+    if fixed:
+        h_fixed = np.array(
+            [
+                modal_accelerance(
+                    grid,
+                    _mode_value(m, "frequency_hz"),
+                    _mode_value(m, "damping_ratio"),
+                    _mode_value(m, "modal_mass_kg"),
+                    synthesis_rate_hz,
+                )
+                for m in fixed
+            ]
+        )
+        fixed_paths = _path_weights(fixed, sensor_location, force_locations) @ h_fixed
 
     zeta0 = np.array(
         [float(m.get("damping_ratio", initial_damping_ratio)) for m in modes], dtype=float
@@ -517,14 +538,14 @@ def fit_modes(
         return force**2 * mount_power * np.sum(np.abs(paths) ** 2, axis=0) + noise**2
 
     def residual(x: np.ndarray) -> np.ndarray:
-        power = model_power(weights @ responses(x))
+        power = model_power(weights @ responses(x) + fixed_paths)
         return 0.5 * np.log(np.maximum(power, 1e-300)) - target
 
     def jacobian(x: np.ndarray) -> np.ndarray:
         # d ln A / dp = F^2 |M|^2 Re(conj(G_k) dH_k/dp) / A^2 with G_k = sum_l w_lk S_l: each
         # parameter moves one mode only, so a column needs that mode's response again
         h = responses(x)
-        paths = weights @ h
+        paths = weights @ h + fixed_paths
         g = weights.T @ paths
         scale = force**2 * mount_power / model_power(paths)
         jac = np.empty((grid.size, x.size))
