@@ -117,10 +117,21 @@ def canonical_sha256(data: object) -> str:
     Returns
     -------
     str
-        Hex digest of ``json.dumps(data, sort_keys=True, separators=(",", ":"))`` in UTF-8.
+        Hex digest of ``json.dumps(data, sort_keys=True, separators=(",", ":"))`` in UTF-8,
+        mapping entries whose value is null left out: an absent optional part and a null one
+        are the same, so a new optional section whose default is null (a later failsim's)
+        does not change the hash of specs that do not use it.
     """
-    text = json.dumps(data, sort_keys=True, separators=(",", ":"))
+    text = json.dumps(_without_nulls(data), sort_keys=True, separators=(",", ":"))
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _without_nulls(data: object) -> object:
+    if isinstance(data, Mapping):
+        return {k: _without_nulls(v) for k, v in data.items() if v is not None}
+    if isinstance(data, list):
+        return [_without_nulls(v) for v in data]
+    return data
 
 
 def _scenario_hash(full: dict) -> str:

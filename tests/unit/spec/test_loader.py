@@ -136,8 +136,27 @@ def test_sha256_is_canonical_json() -> None:
     import hashlib
 
     data = {**spec.data, "solver": {k: v for k, v in spec.data["solver"].items() if k != "chunk_s"}}
-    text = json.dumps(data, sort_keys=True, separators=(",", ":"))
+
+    def without_nulls(v):
+        if isinstance(v, dict):
+            return {k: without_nulls(x) for k, x in v.items() if x is not None}
+        if isinstance(v, list):
+            return [without_nulls(x) for x in v]
+        return v
+
+    text = json.dumps(without_nulls(data), sort_keys=True, separators=(",", ":"))
     assert spec.sha256 == hashlib.sha256(text.encode()).hexdigest()
+
+
+def test_a_null_section_hashes_like_an_absent_one() -> None:
+    """A later failsim's optional section with a null default keeps existing run ids."""
+    from failsim.spec import canonical_sha256
+
+    spec = load_scenario(SCENARIO)
+    assert spec.data["contact"] is None  # present, filled with its null default
+    absent = {k: v for k, v in spec.data.items() if k != "contact"}
+    assert canonical_sha256(absent) == canonical_sha256(spec.data)
+    assert canonical_sha256({**absent, "contact": {}}) != canonical_sha256(absent)
 
 
 def test_int_and_float_spellings_hash_equal() -> None:
