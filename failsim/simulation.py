@@ -701,10 +701,9 @@ def _resolve(
     if isinstance(scenario, ScenarioSpec):
         if not extra:
             return scenario
-        if scenario.path is not None:
-            return load_scenario(scenario.path, overrides=extra)
         from .spec.loader import derive_scenario
 
+        # from the loaded spec, not its file: the overrides it was loaded with are kept
         return derive_scenario(scenario, extra)
     return load_scenario(scenario, overrides=extra or None)
 

@@ -12,6 +12,8 @@
   recording (``failsim calibrate``); :mod:`failsim.analysis.calibrate_io` reads the recording
   and writes the calibrated machine and its picture.
 - :mod:`failsim.analysis.plot`: the picture behind ``failsim plot``.
+- :mod:`failsim.analysis.inject`: simulated faults added to a real healthy recording (hybrid
+  data). Imported on demand.
 """
 
 from __future__ import annotations

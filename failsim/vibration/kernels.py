@@ -95,7 +95,8 @@ def sensor_run(
 ):  # fmt: skip
     """Accelerometer and DAQ for one channel: gain, mounted resonance, IEPE high-pass, white
     noise, symmetric-FIR decimation from ``phase`` in steps of ``factor``, clipping to
-    [-full_scale, full_scale - step] and rounding to the ADC step. Returns float32 samples."""
+    [-full_scale, full_scale - step] and rounding to the ADC step (a step of 0: an ideal DAQ,
+    neither clipping nor rounding). Returns float32 samples."""
     n = accel.shape[0]
     nt = h.shape[0]
     nh = nt - 1
@@ -121,10 +122,12 @@ def sensor_run(
     for k in range(count):
         j = nh + phase + k * factor
         v = symmetric_fir_at(h, buf, j)
-        if v > full_scale - step:
-            v = full_scale - step
-        elif v < -full_scale:
-            v = -full_scale
-        out[k] = np.float32(np.round(v / step) * step)
+        if step > 0.0:
+            if v > full_scale - step:
+                v = full_scale - step
+            elif v < -full_scale:
+                v = -full_scale
+            v = np.round(v / step) * step
+        out[k] = np.float32(v)
     history[:] = buf[n:]
     return out

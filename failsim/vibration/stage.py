@@ -18,6 +18,10 @@ depend on how the run is split.
 
 A sensor fault of the mount (:meth:`VibrationStage.loosen_mount`) swaps step 4's mounted
 resonance for a loosened one over a time window, switching at exact synthesis samples.
+
+Built with ``healthy_sources=False`` the stage synthesises the response to its fault sources
+alone (see :class:`VibrationStage`): what :mod:`failsim.analysis.inject` adds to a real
+recording, which already holds the machine's healthy vibration and its sensor's noise.
 """
 
 from __future__ import annotations
@@ -52,7 +56,20 @@ from .sources import (
 
 
 class _SensorChain:
-    def __init__(self, acc: Accelerometer, seed: int, fs_synth: float, fs: int, factor: int):
+    """One accelerometer and its DAQ channel. With ``ideal_daq`` the channel adds no noise
+    and neither clips nor quantises (a quantisation step of 0): the transfer alone, for a
+    response that is added to an already measured signal."""
+
+    def __init__(
+        self,
+        acc: Accelerometer,
+        seed: int,
+        fs_synth: float,
+        fs: int,
+        factor: int,
+        *,
+        ideal_daq: bool = False,
+    ):
         rng = component_rng(seed, f"sensor.accel_{acc.name}")
         err = acc.sensitivity_error_pct / 100.0
         self.acc = acc
@@ -70,12 +87,15 @@ class _SensorChain:
         self.mount_state = np.zeros(2)
         self.hp_state = np.zeros(2)
         self.noise_std = acc.noise_m_s2_per_sqrt_hz * math.sqrt(0.5 * fs_synth)
+        if ideal_daq:
+            self.noise_std = 0.0
         self.fir = decimation_filter(factor)
         self.history = np.zeros(self.fir.shape[0] - 1)
         self.factor = factor
         self.fs = fs
         self.full_scale = acc.range_m_s2
-        self.step = 2.0 * self.full_scale / float(2**acc.adc_bits)
+        # step 0: no clipping, no quantisation (see sensor_run)
+        self.step = 0.0 if ideal_daq else 2.0 * self.full_scale / float(2**acc.adc_bits)
 
     @property
     def delay_s(self) -> float:
@@ -186,18 +206,57 @@ class _SensorChain:
         y = biquad_run(self.highpass, y, self.hp_state)
         y = y + self.noise_std * noise
         y = decimate_run(self.fir, y, self.history, self.factor, phase)
+        if self.step == 0.0:  # an ideal DAQ
+            return y.astype(np.float32)
         y = np.clip(y, -self.full_scale, self.full_scale - self.step)
         return (np.round(y / self.step) * self.step).astype(np.float32)
 
 
 class VibrationStage:
-    """Turns kinematic-trace chunks into the accelerometer columns of the vibration stream."""
+    """Turns kinematic-trace chunks into the accelerometer columns of the vibration stream.
 
-    def __init__(self, machine: Machine, seed: int, fs: int, oversample: int, supply_hz: float):
+    Parameters
+    ----------
+    machine:
+        The machine, with a vibration model and accelerometers.
+    seed:
+        The run's seed (phases, background, sensor errors and noise come from generators
+        keyed by component name under it).
+    fs:
+        DAQ sample rate of the stream, Hz.
+    oversample:
+        Synthesis runs at ``oversample x fs``.
+    supply_hz:
+        Supply frequency, Hz (scales the magnetic pull by the rated air-gap flux).
+    healthy_sources:
+        True (a run): every source acts. False: only the fault sources added with
+        :meth:`add_impacts`, :meth:`add_shaft_force`, :meth:`loosen_support` and
+        :meth:`damage_tooth` drive the structure, with no residual imbalance or its
+        harmonics, no magnetic pull, no broadband excitation and no healthy gear mesh (a
+        damaged tooth adds only the change of the mesh force it causes), and each
+        accelerometer's DAQ adds no noise and neither clips nor quantises. The output is
+        then the machine's response to its faults alone, through the structure and the
+        accelerometer's transfer (sensitivity with its drawn error, mount, IEPE high-pass,
+        anti-alias filter); without fault sources it is exactly zero. The random phases
+        are drawn as in a run, so a loose support truncates the same 1x force a run with
+        the same seed has.
+    """
+
+    def __init__(
+        self,
+        machine: Machine,
+        seed: int,
+        fs: int,
+        oversample: int,
+        supply_hz: float,
+        *,
+        healthy_sources: bool = True,
+    ):
         vib = machine.vibration
         if vib is None or not machine.accelerometers:
             raise ValueError(f"machine {machine.name} has no vibration model or accelerometers")
         self.machine = machine
+        self.healthy_sources = bool(healthy_sources)
         self.fs = int(fs)
         self.factor = int(oversample)
         self.fs_synth = float(self.fs * self.factor)
@@ -216,6 +275,9 @@ class VibrationStage:
         self.orders = tuple(sorted(orders))  # ascending order: formed by repeated products
         self.mag_phase = rng.uniform(0.0, 2.0 * math.pi)
         self.mass_ecc = vib.rotor_mass_kg * vib.eccentricity_m(self.w_rated)
+        # the healthy rotor's own forces (a loose support still truncates mass_ecc w^2)
+        self._imbalance = self.mass_ecc if self.healthy_sources else 0.0
+        self._magnetic_n = vib.magnetic_force_n if self.healthy_sources else 0.0
         # rated air-gap (rotor) flux amplitude, for scaling the magnetic pull
         if hasattr(motor, "magnetizing_inductance_h"):
             l_s = motor.magnetizing_inductance_h + motor.stator_leakage_inductance_h
@@ -226,6 +288,8 @@ class VibrationStage:
             self.psi_rated = 1.0
         self.share = 1.0 / len(self.locations)  # static share of rotor forces per bearing
         self.background = vib.background_force_n_per_sqrt_hz * math.sqrt(0.5 * self.fs_synth)
+        if not self.healthy_sources:
+            self.background = 0.0
         self.noise_rng = {
             loc: component_rng(seed, f"vibration.background.{loc}") for loc in self.locations
         }
@@ -236,7 +300,9 @@ class VibrationStage:
         ]
         self.mode_states = [np.zeros(2) for _ in vib.modes]
         self.sensors = [
-            _SensorChain(a, seed, self.fs_synth, self.fs, self.factor)
+            _SensorChain(
+                a, seed, self.fs_synth, self.fs, self.factor, ideal_daq=not self.healthy_sources
+            )
             for a in machine.accelerometers
         ]
         self.impacts: list[ImpactTrain] = []
@@ -310,13 +376,10 @@ class VibrationStage:
         """Forces (3, n) at each bearing location for one trace chunk, N."""
         theta, omega, psi_a, psi_b = trace_columns(trace)
         n = theta.shape[0]
-        f1 = self.mass_ecc * omega * omega
+        f1 = self._imbalance * omega * omega
         fh, fv = rotating_orders(theta, f1, self.orders)
-        vib = self.machine.vibration
-        if vib.magnetic_force_n > 0.0:
-            mh, mv = magnetic_pull(
-                psi_a, psi_b, vib.magnetic_force_n, self.psi_rated, self.mag_phase
-            )
+        if self._magnetic_n > 0.0:
+            mh, mv = magnetic_pull(psi_a, psi_b, self._magnetic_n, self.psi_rated, self.mag_phase)
         else:
             mh = mv = np.zeros(n)
         out: dict[str, np.ndarray] = {}
@@ -344,6 +407,8 @@ class VibrationStage:
         theta = trace[L.T_THETA_M]
         n = theta.shape[0]
         mesh = self.mesh_teeth > 0 and self.mesh_force > 0.0
+        if not self.healthy_sources:
+            mesh = mesh and bool(self.tooth_damage)  # only a damaged tooth's change of it
         if not self.impacts and not mesh and not self.shaft_forces:
             return np.zeros((len(self.locations), 3, 0))
         out = np.zeros((len(self.locations), 3, n))
@@ -361,13 +426,16 @@ class VibrationStage:
             # input gear modulates it (sidebands at the mesh order +/- 1x); it acts along the
             # line of action, here mostly vertical
             load = np.abs(trace[L.T_TSHAFT]) / self.torque_rated
-            runout = 1.0 + self.mesh_modulation * np.cos(theta + self.mesh_phase_1x)
+            healthy = 1.0 + self.mesh_modulation * np.cos(theta + self.mesh_phase_1x)
+            runout = healthy
             for loss, angle, windows in self.tooth_damage:
                 # the damaged tooth carries less while it is in mesh: 1 / Z of each turn
                 turn = np.mod(theta - angle, 2.0 * np.pi)
                 in_mesh = turn < 2.0 * np.pi / self.mesh_teeth
                 active = active_mask((j0 + np.arange(n)) / self.fs_synth, windows)
                 runout = runout * np.where(in_mesh & active, 1.0 - loss, 1.0)
+            if not self.healthy_sources:
+                runout = runout - healthy  # the damage's change of the mesh force
             f = self.mesh_force * load * runout * np.cos(self.mesh_teeth * theta + self.mesh_phase)
             out[self.mesh_location, 0] += 0.5 * f
             out[self.mesh_location, 1] += f
@@ -387,12 +455,11 @@ class VibrationStage:
         else:
             noise = np.zeros((n_loc, 0, 2), dtype=np.float32)
         impacts = self._extra_forces(trace, j0)
-        vib = self.machine.vibration
-        mag_k = vib.magnetic_force_n / (self.psi_rated * self.psi_rated)
+        mag_k = self._magnetic_n / (self.psi_rated * self.psi_rated)
         return structure_run(
             np.ascontiguousarray(theta), np.ascontiguousarray(omega),
             np.ascontiguousarray(psi_a), np.ascontiguousarray(psi_b),
-            self._ks, self._coef, self.mass_ecc, mag_k,
+            self._ks, self._coef, self._imbalance, mag_k,
             math.cos(self.mag_phase), math.sin(self.mag_phase), self.share, self.background,
             1.0 / self.w_rated, noise, impacts, impacts.shape[2] > 0,
             self._phi, self._dirs, self._coefs, self._states, self._sens_w,

@@ -162,3 +162,13 @@ def test_rerun_into_the_same_directory_replaces_its_row(dataset, tmp_path):
     runs = pd.read_parquet(out / "runs.parquet")
     assert len(runs) == 2
     assert sorted(runs.seed) == [1, 9]
+
+
+def test_a_paired_twin_keeps_the_overrides_of_its_faulty_run(tmp_path):
+    """The healthy twin of a run with a duration override has that duration too."""
+    import failsim
+
+    failsim.run("im_7p5kw_pump_overload", tmp_path, duration_s=11.0, paired=True)
+    runs = pq.read_table(tmp_path / "runs.parquet").to_pandas()
+    assert sorted(runs.pair_role) == ["faulty", "healthy_twin"]
+    assert set(runs.duration_s) == {11.0}
