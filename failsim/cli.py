@@ -251,17 +251,21 @@ def _print_plan(p) -> None:
 @_friendly
 def validate_cmd(files: tuple[str, ...]) -> None:
     """Check machine and scenario FILES; report every invalid one, exit 2 if any."""
-    from .errors import SpecError
+    from .errors import MissingDependencyError, SpecError
     from .spec import validate_file
 
     failed = 0
     for f in files:
+        note = ""
         try:
             spec = validate_file(f)
             if hasattr(spec, "machine"):
                 from .simulation import RunEngine
 
-                RunEngine(spec)  # the checks that need the run's streams (fault targets)
+                try:
+                    RunEngine(spec)  # the checks that need the run's streams (fault targets)
+                except MissingDependencyError as exc:
+                    note = f"; not built: {exc}"
                 if spec.data.get("sweep"):
                     from .sweep import check_runs, plan
 
@@ -271,7 +275,7 @@ def validate_cmd(files: tuple[str, ...]) -> None:
             click.echo(f"failsim: error: {exc}", err=True)
             continue
         kind = "scenario" if hasattr(spec, "machine") else "machine"
-        click.echo(f"ok: {f} ({kind} {spec.name})")
+        click.echo(f"ok: {f} ({kind} {spec.name}){note}")
     if failed:
         sys.exit(2)
 

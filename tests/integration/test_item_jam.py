@@ -81,3 +81,16 @@ def test_items_need_a_belt_conveyor(tmp_path):
     with pytest.raises(SpecError, match="items need a belt conveyor") as err:
         failsim.simulate(path)
     assert err.value.field == "contact"
+
+
+def test_validate_without_pybullet_checks_the_file_and_says_what_was_not_built(monkeypatch):
+    from click.testing import CliRunner
+
+    from failsim.cli import main
+    from failsim.spec import bundled_dir
+
+    monkeypatch.setitem(sys.modules, "pybullet", None)
+    path = bundled_dir("scenarios") / f"{SCENARIO}.yaml"
+    result = CliRunner().invoke(main, ["validate", str(path)])
+    assert result.exit_code == 0
+    assert "ok:" in result.output and "failsim[contact]" in result.output
