@@ -269,7 +269,8 @@ def _warm(scenario: ScenarioSpec, first: PlannedRun) -> None:
     from ..simulation import simulate
 
     try:
-        spec = derive_scenario(scenario, first.overrides)
+        # without faults: an onset after the short warm-up would be refused
+        spec = derive_scenario(scenario, {**first.overrides, "faults": []})
         rate = float(spec.data["solver"]["rate_hz"])
         simulate(spec, duration_s=min(float(spec.data["duration_s"]), 200.0 / rate))
     except FailsimError:
