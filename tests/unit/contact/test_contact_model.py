@@ -108,3 +108,27 @@ def test_without_pybullet_one_clear_message(monkeypatch):
     monkeypatch.setitem(sys.modules, "pybullet", None)
     with pytest.raises(MissingDependencyError, match=r"failsim\[contact\]"):
         require_pybullet()
+
+
+def test_an_item_slides_to_rest_on_a_belt_that_stops_at_once():
+    """Stop the belt under a carried item (an emergency stop with a brake is far faster than
+    mu g): the item slides on, decelerated by kinetic friction mu g, for v^2 / (2 mu g)."""
+    mu, v = 0.45, 0.5
+    spec = ContactSpec(
+        feed_rate_per_s=2.0, item_friction=(mu, mu), item_mass_kg=(5.0, 5.0), width_m=2.0
+    )
+    model = ContactModel(spec, seed=4)
+    while model.fed == 0:
+        model.step(v)
+    model._next_feed = float("inf")  # just this one item
+    for _ in range(2 * RATE):  # carried at the belt speed
+        model.step(v)
+    (body,) = model.items
+    x0 = model.p.getBasePositionAndOrientation(body, physicsClientId=model.cid)[0][0]
+    for _ in range(RATE):
+        model.step(0.0)
+    x1 = model.p.getBasePositionAndOrientation(body, physicsClientId=model.cid)[0][0]
+    vx = model.p.getBaseVelocity(body, physicsClientId=model.cid)[0][0]
+    assert abs(vx) < 1e-3
+    assert x1 - x0 == pytest.approx(v**2 / (2 * mu * 9.80665), rel=0.05)
+    model.close()
