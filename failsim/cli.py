@@ -15,6 +15,9 @@ import click
 from ._version import __version__
 from .errors import FailsimError
 
+#: units a recording's samples may be in (failsim.analysis.compare.UNITS converts them)
+RECORDING_UNITS = ("g", "m/s2", "m_s2", "mm/s2")
+
 
 def _friendly(func):
     """Run a command body, turning failsim errors into one line and an exit status."""
@@ -361,7 +364,7 @@ def plot_cmd(
     "--real-unit",
     default="g",
     show_default=True,
-    type=click.Choice(["g", "m/s2", "m_s2", "mm/s2"]),
+    type=click.Choice(RECORDING_UNITS),
     help="Unit of the real samples.",
 )
 @click.option("--real-rate", type=float, default=None, help="Real sample rate, Hz.")
@@ -435,7 +438,7 @@ def compare_cmd(
     "--unit",
     default="g",
     show_default=True,
-    type=click.Choice(["g", "m/s2", "m_s2", "mm/s2"]),
+    type=click.Choice(RECORDING_UNITS),
     help="Unit of the samples.",
 )
 @click.option(
@@ -568,7 +571,7 @@ def _read_faults(texts: tuple[str, ...]) -> list[dict]:
     "--unit",
     default="g",
     show_default=True,
-    type=click.Choice(["g", "m/s2", "m_s2", "mm/s2"]),
+    type=click.Choice(RECORDING_UNITS),
     help="Unit of the samples.",
 )
 @click.option("--rate", type=float, default=None, help="Sample rate, Hz.")

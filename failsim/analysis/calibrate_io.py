@@ -12,7 +12,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ..errors import MissingDependencyError, OutputError, SpecError
+from ..errors import OutputError, SpecError
 from .calibrate import Calibration
 from .compare import Signal
 
@@ -188,15 +188,9 @@ def plot_calibration(cal: Calibration, png: str | Path) -> Path:
     """PNG of the measured ASD (raw and median-smoothed) against the model's before and after
     calibration, with the fitted modes; and the low-frequency amplitude spectrum with the
     shaft orders and the twice-line line marked."""
-    try:
-        import matplotlib
+    from .plot import pyplot, save_figure
 
-        matplotlib.use("Agg")
-        import matplotlib.pyplot as plt
-    except ImportError:
-        raise MissingDependencyError(
-            "failsim calibrate needs matplotlib for its picture: pip install 'failsim[plot]'"
-        ) from None
+    plt = pyplot("calibrate")
     from .spectra import amplitude_spectrum
 
     s = cal.spectra
@@ -231,8 +225,4 @@ def plot_calibration(cal: Calibration, png: str | Path) -> Path:
         fontsize=9,
     )
     fig.tight_layout()
-    out = Path(png)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(out, dpi=110)
-    plt.close(fig)
-    return out
+    return save_figure(fig, png)

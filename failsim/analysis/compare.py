@@ -16,11 +16,8 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-import pyarrow.parquet as pq
 
-from ..errors import MissingDependencyError, OutputError, SpecError
-from ..io.layout import stream_path
-from ..io.provenance import read_file_metadata
+from ..errors import OutputError, SpecError
 from .features import FEATURE_NAMES, bearing_features
 from .spectra import (
     amplitude_spectrum,
@@ -75,37 +72,17 @@ def signal_from_run(
     """A vibration channel of a simulated run (default: the first completed run, its first
     accelerometer, the longest stretch in state running). Returns the signal and the
     vibration file's provenance metadata."""
-    from .plot import _running_segment, _select_run
+    from .plot import vibration_segment
 
-    out = Path(out_dir)
-    run = _select_run(out, run_id)
-    path = stream_path(out, "vibration", run["scenario"], run["run_id"])
-    if not path.exists():
-        raise OutputError(f"run {run['run_id']} has no vibration stream ({path} missing)")
-    table = pq.read_table(path)
-    meta = read_file_metadata(table.schema.metadata)
-    accel = [n for n in table.schema.names if n.startswith("accel_")]
-    channel = channel or accel[0]
-    if channel not in accel:
-        raise SpecError(
-            f"no vibration channel {channel!r}; channels: {', '.join(accel)}",
-            field="--sim-channel",
-        )
-    t = table.column("t_s").to_numpy()
-    if start_s is None:
-        states = table.column("machine_state").to_numpy(zero_copy_only=False)
-        t0, t1 = _running_segment(t, states)
-    else:
-        t0, t1 = start_s, t[-1]
-    if duration_s is not None:
-        t1 = t0 + duration_s
-    sel = (t >= t0) & (t <= t1)
-    x = table.column(channel).to_numpy().astype(np.float64)[sel]
-    proc = pq.read_table(stream_path(out, "process", run["scenario"], run["run_id"]))
-    tp = proc.column("t_s").to_numpy()
-    psel = (tp > t0) & (tp <= t1)
-    speed = proc.column("speed_rpm").to_numpy()
-    shaft = float(np.mean(speed[psel])) / 60.0 if psel.any() else math.nan
+    seg = vibration_segment(
+        out_dir,
+        run_id=run_id,
+        channel=channel,
+        start_s=start_s,
+        duration_s=duration_s,
+        channel_option="--sim-channel",
+    )
+    run, meta, channel, _, x, shaft = seg[:6]
     name = f"simulated {run['run_id']} {channel}"
     return Signal(name, x, float(meta["sample_rate_hz"]), shaft), meta
 
@@ -240,15 +217,9 @@ def plot_comparison(
 ) -> Path:
     """PNG of the signals' amplitude spectra and squared-envelope spectra (one common rate),
     the latter marked with FTF, BPFO, BPFI and 2 x BSF at each signal's shaft speed."""
-    try:
-        import matplotlib
+    from .plot import pyplot, save_figure
 
-        matplotlib.use("Agg")
-        import matplotlib.pyplot as plt
-    except ImportError:
-        raise MissingDependencyError(
-            "failsim compare needs matplotlib for its picture: pip install 'failsim[plot]'"
-        ) from None
+    plt = pyplot("compare")
     fs = min(s.fs_hz for s in signals)
     common = [s.resampled(fs) for s in signals]
     band = band_hz or (0.15 * fs, 0.45 * fs)
@@ -280,11 +251,7 @@ def plot_comparison(
             f"{s.name}: squared-envelope spectrum, band {band[0]:g}-{band[1]:g} Hz", fontsize=9
         )
     fig.tight_layout()
-    out = Path(png)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(out, dpi=110)
-    plt.close(fig)
-    return out
+    return save_figure(fig, png)
 
 
 def orders_from_metadata(meta: dict, bearing: str | None) -> dict[str, float] | None:

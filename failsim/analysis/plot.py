@@ -4,6 +4,7 @@ marked with the machine's own bearing defect frequencies at the run's measured s
 from __future__ import annotations
 
 from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
 import pyarrow.parquet as pq
@@ -46,6 +47,98 @@ def _running_segment(t: np.ndarray, states: np.ndarray) -> tuple[float, float]:
     return float(t[starts[k]]), float(t[ends[k] - 1])
 
 
+class Segment(NamedTuple):
+    """What :func:`vibration_segment` reads."""
+
+    run: dict
+    meta: dict
+    channel: str
+    t_s: np.ndarray
+    x: np.ndarray
+    shaft_hz: float
+    t0: float
+    t1: float
+
+
+def pyplot(command: str):
+    """matplotlib's pyplot on the Agg backend, or one message naming the extra to install."""
+    try:
+        import matplotlib
+
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+    except ImportError:  # pragma: no cover - depends on the install
+        raise MissingDependencyError(
+            f"failsim {command} needs matplotlib: pip install 'failsim[plot]'"
+        ) from None
+    return plt
+
+
+def save_figure(fig, png: str | Path) -> Path:
+    """Write a figure as PNG (110 dpi), making its folder; close it; return the path."""
+    import matplotlib.pyplot as plt
+
+    out = Path(png)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    fig.savefig(out, dpi=110)
+    plt.close(fig)
+    return out
+
+
+def vibration_segment(
+    out_dir: str | Path,
+    *,
+    run_id: str | None = None,
+    channel: str | None = None,
+    start_s: float | None = None,
+    duration_s: float | None = None,
+    channel_option: str = "--channel",
+) -> Segment:
+    """One vibration channel of a run in an output directory, over a segment.
+
+    Defaults: the first completed run, its first accelerometer, the longest stretch in state
+    running (from ``start_s`` to the end when given; ``duration_s`` long when given).
+
+    Returns
+    -------
+    Segment
+        The run's row of ``runs.parquet``, the vibration file's provenance, the channel's
+        name, the segment's times (s) and samples (m/s², float64), the mean shaft frequency
+        of the encoder over it (Hz; nan if it holds no process sample), its bounds (s).
+    """
+    out_dir = Path(out_dir)
+    run = _select_run(out_dir, run_id)
+    vib_path = stream_path(out_dir, "vibration", run["scenario"], run["run_id"])
+    if not vib_path.exists():
+        raise OutputError(f"run {run['run_id']} has no vibration stream ({vib_path} missing)")
+    table = pq.read_table(vib_path)
+    meta = read_file_metadata(table.schema.metadata)
+    accel_cols = [n for n in table.schema.names if n.startswith("accel_")]
+    channel = channel or accel_cols[0]
+    if channel not in accel_cols:
+        raise SpecError(
+            f"no vibration channel {channel!r}; channels: {', '.join(accel_cols)}",
+            field=channel_option,
+        )
+    t = table.column("t_s").to_numpy()
+    t_end = t[-1] if t.size else 0.0
+    if start_s is None:
+        t0, t1 = _running_segment(t, table.column("machine_state").to_numpy(zero_copy_only=False))
+        if duration_s is not None:
+            t1 = t0 + duration_s
+    else:
+        t0 = start_s
+        t1 = t_end if duration_s is None else t0 + duration_s
+    sel = (t >= t0) & (t <= t1)
+    x = table.column(channel).to_numpy().astype(np.float64)[sel]
+    proc = pq.read_table(stream_path(out_dir, "process", run["scenario"], run["run_id"]))
+    tp = proc.column("t_s").to_numpy()
+    speed = proc.column("speed_rpm").to_numpy()
+    psel = (tp > t0) & (tp <= t1)
+    f_r = float(np.mean(speed[psel])) / 60.0 if psel.any() else float("nan")
+    return Segment(run, meta, channel, t[sel], x, f_r, t0, t1)
+
+
 def plot_run(
     out_dir: str | Path,
     *,
@@ -67,56 +160,21 @@ def plot_run(
     start_s, duration_s: analysed segment (default: the longest stretch in state running).
     png: output file (default ``<out_dir>/plots/<run_id>__<channel>.png``).
     """
-    try:
-        import matplotlib
-
-        matplotlib.use("Agg")
-        import matplotlib.pyplot as plt
-    except ImportError as exc:  # pragma: no cover - depends on the install
-        raise MissingDependencyError(
-            "failsim plot needs matplotlib: pip install 'failsim[plot]'"
-        ) from exc
+    plt = pyplot("plot")
     out_dir = Path(out_dir)
-    run = _select_run(out_dir, run_id)
-    vib_path = stream_path(out_dir, "vibration", run["scenario"], run["run_id"])
-    if not vib_path.exists():
-        raise OutputError(f"run {run['run_id']} has no vibration stream ({vib_path} missing)")
-    table = pq.read_table(vib_path)
-    meta = read_file_metadata(table.schema.metadata)
+    seg = vibration_segment(
+        out_dir, run_id=run_id, channel=channel, start_s=start_s, duration_s=duration_s
+    )
+    run, meta, channel, ts, x, f_r = seg[:6]
     fs = float(meta["sample_rate_hz"])
-    accel_cols = [n for n in table.schema.names if n.startswith("accel_")]
-    channel = channel or accel_cols[0]
-    if channel not in accel_cols:
-        raise SpecError(
-            f"no vibration channel {channel!r}; channels: {', '.join(accel_cols)}",
-            field="--channel",
-        )
-    t = table.column("t_s").to_numpy()
-    x_all = table.column(channel).to_numpy().astype(np.float64)
-    t_end = t[-1] if t.size else 0.0
-    if start_s is None:
-        t0, t1 = _running_segment(t, table.column("machine_state").to_numpy(zero_copy_only=False))
-        if duration_s is not None:
-            t1 = t0 + duration_s
-    else:
-        t0 = start_s
-        t1 = t_end if duration_s is None else t0 + duration_s
-    sel = (t >= t0) & (t <= t1)
-    x = x_all[sel]
     if x.size < 64:
         raise SpecError(
-            f"the segment {t0:g}-{t1:g} s holds {x.size} samples; choose a longer one",
+            f"the segment {seg.t0:g}-{seg.t1:g} s holds {x.size} samples; choose a longer one",
             field="--start/--duration",
         )
-    proc = pq.read_table(stream_path(out_dir, "process", run["scenario"], run["run_id"]))
-    tp = proc.column("t_s").to_numpy()
-    speed = proc.column("speed_rpm").to_numpy()
-    psel = (tp > t0) & (tp <= t1)
-    f_r = float(np.mean(speed[psel])) / 60.0 if psel.any() else float("nan")
     band = band_hz or (0.1 * fs, 0.4 * fs)
 
     fig, axes = plt.subplots(3, 1, figsize=(11, 10))
-    ts = t[sel]
     zoom = ts < ts[0] + min(0.25, ts[-1] - ts[0])
     axes[0].plot(ts[zoom], x[zoom], lw=0.6)
     axes[0].set(xlabel="t (s)", ylabel=f"{channel} (m/s²)")
@@ -154,7 +212,4 @@ def plot_run(
         axes[2].legend(loc="upper right", fontsize=7, ncol=2)
     fig.tight_layout()
     target = Path(png) if png else out_dir / "plots" / f"{run['run_id']}__{channel}.png"
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(target, dpi=110)
-    plt.close(fig)
-    return target
+    return save_figure(fig, target)

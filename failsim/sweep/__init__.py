@@ -74,12 +74,16 @@ def plan(scenario: ScenarioSpec | str | Path, limit: int | None = None) -> Sweep
     """The runs a sweep of ``scenario`` makes (the first ``limit`` of them), without
     simulating anything."""
     spec = scenario if isinstance(scenario, ScenarioSpec) else load_scenario(scenario)
-    p = plan_sweep(spec)
-    if limit is not None:
-        if limit < 1:
-            raise SpecError(f"{limit!r} is not allowed: must be at least 1", file="--limit")
-        p = SweepPlan(scenario=p.scenario, runs=p.runs[:limit], sweep_id=p.sweep_id, axes=p.axes)
-    return p
+    return _limited(plan_sweep(spec), limit)
+
+
+def _limited(p: SweepPlan, limit: int | None) -> SweepPlan:
+    """The first ``limit`` runs of a plan (all of them for None)."""
+    if limit is None:
+        return p
+    if limit < 1:
+        raise SpecError(f"{limit!r} is not allowed: must be at least 1", file="--limit")
+    return SweepPlan(scenario=p.scenario, runs=p.runs[:limit], sweep_id=p.sweep_id, axes=p.axes)
 
 
 def check_runs(p: SweepPlan, *, first_per_class: bool = False) -> None:
@@ -159,7 +163,7 @@ def sweep(
 
     t0 = time.perf_counter()
     full = plan(scenario)
-    p = plan(full.scenario, limit) if limit is not None else full
+    p = _limited(full, limit)
     check_runs(p, first_per_class=True)  # bad input fails here, before anything is written
     store = SweepStore(out)
     _claim(store, full, resume)

@@ -98,3 +98,10 @@ def test_cli_bad_input_names_what_is_allowed(run_dir, tmp_path):
     result = CliRunner().invoke(main, ["compare", str(run_dir), str(table)])
     assert result.exit_code == 2 and "recordings: A, B" in result.output
     assert "Traceback" not in result.output
+
+
+def test_the_cli_offers_the_units_the_reader_converts():
+    from failsim.analysis.compare import UNITS
+    from failsim.cli import RECORDING_UNITS
+
+    assert set(RECORDING_UNITS) == set(UNITS)
