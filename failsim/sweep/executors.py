@@ -104,9 +104,10 @@ def run_pool(tasks: list[RunTask], jobs: int) -> Iterator[tuple[RunTask, dict]]:
 def _record_failure(task: RunTask, record: dict) -> None:
     from .store import SweepStore
 
-    SweepStore(task.out).remove_run(task.scenario.name, task.run.run_id)
+    store = SweepStore(task.out)
+    store.remove_run(task.scenario.name, task.run.run_id)
     record.update(task.plan_columns())
-    SweepStore(task.out).write_manifest(record)
+    store.write_manifest(record)
 
 
 def _stop(pool) -> None:

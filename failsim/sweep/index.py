@@ -9,6 +9,7 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from ..io.layout import RUNS_FILE
 from ..io.parquet import write_table_atomic, writer_options
 from ..io.provenance import file_metadata
 from ..io.runs import RUNS_SCHEMA
@@ -93,10 +94,10 @@ def write_sweep_index(
     """Write ``runs.parquet`` (atomically on a local disk); returns its location."""
     table = sweep_index_table(plan, records)
     if not store.remote:
-        path = store.path(store.runs_rel())
+        path = store.path(RUNS_FILE)
         write_table_atomic(table, path)
         return path
     buf = io.BytesIO()
     pq.write_table(table, buf, **writer_options(table.schema))
-    store.pipe(store.runs_rel(), buf.getvalue())
-    return store.path(store.runs_rel())
+    store.pipe(RUNS_FILE, buf.getvalue())
+    return store.path(RUNS_FILE)

@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import MissingDependencyError, OutputError
-from ..io.layout import PART_FILE, RUNS_FILE, STREAMS, TMP_SUFFIX
+from ..io.layout import PART_FILE, STREAMS, TMP_SUFFIX
 
 SWEEP_DIR = "_sweep"
 PLAN_FILE = f"{SWEEP_DIR}/plan.json"
@@ -197,9 +197,6 @@ class SweepStore:
             path.unlink(missing_ok=True)
             _prune(path.parent, stop=Path(self.root))
         return len(found)
-
-    def runs_rel(self) -> str:
-        return RUNS_FILE
 
 
 def _prune(path: Path, stop: Path) -> None:
