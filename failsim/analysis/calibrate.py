@@ -48,6 +48,7 @@ import numpy as np
 
 from ..errors import SpecError
 from .compare import G_M_S2, Signal
+from .resonances import EXPLAINED_WITHIN, discovered_modes, line_frequencies, resonance_peaks
 from .speed import LineEstimate, ShaftEstimate, estimate_line_frequency, estimate_shaft_speed
 
 __all__ = [
@@ -215,6 +216,60 @@ def _seen(mode: dict, acc: dict) -> float:
     return 1.0 if not shape else float(shape.get(acc["location"], 0.0))
 
 
+def _discover(
+    f: np.ndarray,
+    density: np.ndarray,
+    smooth: np.ndarray,
+    modes: list[dict],
+    fit_idx: list[int],
+    acc: dict,
+    band: tuple[float, float],
+    line_hz: float,
+    force: float,
+    tolerance: float,
+) -> tuple[list[dict], dict[int, float], list[str]]:
+    """The recording's resonance peaks in ``band`` (:mod:`failsim.analysis.resonances`) and
+    the fitted modes: each peak anchors the nearest fitted mode within 5 % of it (that mode
+    starts at the peak), and a peak no mode explains gets a new mode, with a starting modal
+    mass whose peak response 1 / (2 zeta m) to the force density ``force`` (N/√Hz) is the
+    peak's level; a peak with a fitted mode within ``tolerance`` (the fit's frequency bound)
+    is left to the fit. Returns the new modes, the anchors {mode index: peak Hz} and notes."""
+    if not band[1] > band[0]:
+        return [], {}, []
+    lines = line_frequencies(line_hz, None, band[1] * 1.1)
+    peaks, _ = resonance_peaks(f, smooth, band, lines_hz=lines, density=density)
+    anchors: dict[int, float] = {}
+    added: list[dict] = []
+    for p in peaks:
+        free = [i for i in fit_idx if i not in anchors]
+        dist = {i: abs(modes[i]["frequency_hz"] / p - 1.0) for i in free}
+        near = min(dist, key=dist.get) if dist else None
+        if near is not None and dist[near] <= EXPLAINED_WITHIN:
+            anchors[near] = float(f"{p:.5g}")
+            continue
+        if any(abs(modes[i]["frequency_hz"] / p - 1.0) <= tolerance for i in fit_idx):
+            continue  # a mode the fit may move there
+        level = float(np.interp(p, f, smooth))
+        mass = force / (2.0 * 0.05 * max(level, 1e-12))
+        added += discovered_modes(
+            [p],
+            [],
+            axis=acc["axis"],
+            location=acc["location"],
+            modal_mass_kg=min(max(mass, 1e-3), 1e5),
+            taken_names={m["name"] for m in modes + added},
+        )
+    notes = []
+    if added:
+        notes.append(
+            f"added {len(added)} mode(s) for resonance peaks of the recording that no mode of "
+            "the machine explains (within 5 %): "
+            + ", ".join(f"{m['frequency_hz']:.0f} Hz" for m in added)
+            + f"; they move {acc['location']} along {acc['axis']} only"
+        )
+    return added, anchors, notes
+
+
 def _sig(v: float, digits: int) -> float:
     return float(f"{v:.{digits}g}")
 
@@ -255,7 +310,7 @@ class _Model:
         fit_idx: list[int],
         force: float,
         band: tuple[float, float],
-        tolerance: float,
+        tolerance: float | dict[int, float],
         limit: float,
     ) -> tuple[dict[int, dict], dict[int, str], list[str]]:
         """Fit the modes ``fit_idx`` of ``modes`` (the other modes the sensor sees held);
@@ -291,7 +346,12 @@ class _Model:
                 band_hz=band,
                 rel_width=SMOOTHING,
                 points_per_decade=300,
-                frequency_tolerance=tolerance,
+                frequency_tolerance=[
+                    tolerance.get(i, max(tolerance.values()))
+                    if isinstance(tolerance, dict)
+                    else tolerance
+                    for i in active
+                ],
                 synthesis_rate_hz=self.synth,
                 mount=self.mount,
                 sensor_location=self.acc["location"],
@@ -372,6 +432,8 @@ class Calibration:
     supply_before, supply_after: the supply frequency, Hz.
     residual_db_before, residual_db_after: rms of the log-ASD misfit over the band, dB.
     band_hz: the fitted band, Hz.
+    resonances: the recording's resonance peaks below the machine's highest mode (Hz) and the
+        mode that reproduces each (None: not reproduced).
     mount: the mount resonance (Hz) and damping ratio as the stage realises them at fs.
     notes: what the user should know.
     spectra: f_hz, asd, smooth, model_before, model_after (arrays for the picture).
@@ -397,6 +459,7 @@ class Calibration:
     residual_db_before: float
     residual_db_after: float
     band_hz: tuple[float, float]
+    resonances: dict[float, str | None]
     mount: tuple[float, float]
     notes: list[str] = field(default_factory=list)
     spectra: dict[str, np.ndarray] = field(default_factory=dict, repr=False)
@@ -642,22 +705,96 @@ def calibrate(
     force0 = force_machine if force_machine > 0.0 else 1e-3
     model_before = model.asd(f, modes0, force_machine)
 
-    # 1. the fit
+    # 0. resonances of the recording that no mode of the machine explains get a mode
     limit = max(m["frequency_hz"] for m in modes0)
-    top_fitted = max(modes0[i]["frequency_hz"] for i in fit_idx)
-    tol = min(frequency_tolerance, 0.999 * (0.5 * model.synth / top_fitted - 1.0))
+    added, anchors, discovery_notes = _discover(
+        f,
+        unbiased,
+        smooth,
+        modes0,
+        fit_idx,
+        acc,
+        (band[0], min(band[1], limit)),
+        line_used,
+        force0,
+        frequency_tolerance,
+    )
+    notes += discovery_notes
+    if band[1] > limit:
+        above, _ = resonance_peaks(
+            f,
+            smooth,
+            (limit * 1.05, band[1]),
+            lines_hz=line_frequencies(line_used, None, top),
+            density=unbiased,
+        )
+        if above.size:
+            notes.append(
+                "resonance peaks above the machine's highest mode ("
+                + ", ".join(f"{p:.0f}" for p in above)
+                + f" Hz) get no mode: a mode above {limit:g} Hz would stop the scenarios that "
+                "ran the machine at their sample rates"
+            )
+    start = [dict(m) for m in modes0] + added
+    fit_idx = fit_idx + list(range(len(modes0), len(start)))
+    for i, peak in anchors.items():
+        start[i]["frequency_hz"] = peak
+
+    # 1. the fit: a mode at a resonance peak of the recording stays within 5 % of it
+    top_fitted = max(start[i]["frequency_hz"] for i in fit_idx)
+    tol = max(min(frequency_tolerance, 0.999 * (0.5 * model.synth / top_fitted - 1.0)), 0.0)
+    tolerances = {i: min(tol, EXPLAINED_WITHIN) if i in anchors else tol for i in fit_idx}
     try:
         fitted, status, fit_notes = model.fit(
-            f, unbiased, modes0, fit_idx, force0, band, max(tol, 0.0), limit
+            f, unbiased, start, fit_idx, force0, band, tolerances, limit
         )
     except ValueError as exc:
         raise SpecError(f"the modal fit failed: {exc}", file=where) from None
     notes += fit_notes
 
+    # the recording's resonance peaks, and which of them a fitted mode reproduces
+    reproduced = {
+        peak: start[i]["name"] for i, peak in anchors.items() if i in fitted and i not in status
+    }
+    reproduced.update(
+        {
+            m["frequency_hz"]: m["name"]
+            for i, m in enumerate(start)
+            if i >= len(modes0) and i in fitted
+        }
+    )
+    unreproduced = sorted(
+        p for p in (*anchors.values(), *(m["frequency_hz"] for m in added)) if p not in reproduced
+    )
+    if unreproduced:
+        notes.append(
+            "the recording's resonance peak(s) at "
+            + ", ".join(f"{p:.0f}" for p in unreproduced)
+            + " Hz are not reproduced: the fit determines no mode there (the model's broadband "
+            "level already reaches the recording's)"
+        )
+
+    # an added mode the recording does not determine is dropped again
+    dropped = [i for i in status if i >= len(modes0) and i not in fitted]
+    if dropped:
+        notes.append(
+            "dropped the added mode(s) the fit could not determine: "
+            + ", ".join(f"{start[i]['frequency_hz']:.0f} Hz" for i in dropped)
+        )
+        keep = [i for i in range(len(start)) if i not in dropped]
+        remap = {old: new for new, old in enumerate(keep)}
+        start = [start[i] for i in keep]
+        fitted = {remap[i]: m for i, m in fitted.items()}
+        status = {remap[i]: st for i, st in status.items() if i in remap}
+
     # 2. the machine's mass scale; 3. the level
-    ratios = [math.log(modes0[i]["modal_mass_kg"] / m["modal_mass_kg"]) for i, m in fitted.items()]
+    ratios = [
+        math.log(modes0[i]["modal_mass_kg"] / m["modal_mass_kg"])
+        for i, m in fitted.items()
+        if i < len(modes0)
+    ]
     s = math.exp(float(np.median(ratios))) if ratios else 1.0
-    modes1 = copy.deepcopy(modes0)
+    modes1 = copy.deepcopy([*modes0, *start[len(modes0) :]])
     for i, m in fitted.items():
         modes1[i]["frequency_hz"] = _sig(m["frequency_hz"], 5)
         modes1[i]["damping_ratio"] = _sig(m["damping_ratio"], 3)
@@ -720,9 +857,12 @@ def calibrate(
     out = copy.deepcopy(machine_from_dict(out, source=str(out["name"])).data)
 
     changes = []
-    for i, (b, a) in enumerate(zip(modes0, modes1, strict=True)):
+    befores = [*modes0, *start[len(modes0) :]]
+    for i, (b, a) in enumerate(zip(befores, modes1, strict=True)):
         if i in status:
             st = status[i]
+        elif i >= len(modes0):
+            st = f"added for the recording's resonance at {b['frequency_hz']:.5g} Hz"
         elif i in fitted:
             st = "fitted"
         elif _seen(b, acc) == 0.0:
@@ -759,6 +899,7 @@ def calibrate(
         residual_db_before=res_before,
         residual_db_after=res_after,
         band_hz=band,
+        resonances={float(p): reproduced.get(p) for p in sorted((*reproduced, *unreproduced))},
         mount=model.mount,
         notes=notes,
         spectra={

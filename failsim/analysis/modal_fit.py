@@ -361,7 +361,7 @@ def fit_modes(
     band_hz: tuple[float, float] | None = None,
     rel_width: float = 0.03,
     points_per_decade: int = 200,
-    frequency_tolerance: float = 0.15,
+    frequency_tolerance: float | Sequence[float] = 0.15,
     synthesis_rate_hz: float | None = None,
     initial_damping_ratio: float = 0.03,
     mount: tuple[float, float] | None = None,
@@ -397,8 +397,9 @@ def fit_modes(
         Relative width of the median smoothing applied before the fit (:func:`smooth_asd`).
     points_per_decade : int, optional
         Density of the logarithmic frequency grid the residuals are taken on.
-    frequency_tolerance : float, optional
-        Relative bound on the frequency refinement.
+    frequency_tolerance : float or sequence of float, optional
+        Relative bound on the frequency refinement: one for all modes, or one per mode of
+        ``initial_modes``.
     synthesis_rate_hz : float, optional
         None: fit the continuous accelerance. A rate: fit the stage's digital biquads at that
         synthesis rate (``oversample × sample_rate_hz``), which matters for modes near half
@@ -475,6 +476,9 @@ def fit_modes(
     lo, hi = max(float(lo), float(f[0])), min(float(hi), float(f[-1]))
     if np.any((f0 <= lo) | (f0 >= hi)):
         raise ValueError(f"every initial mode must lie inside the band {lo:g}-{hi:g} Hz")
+    frequency_tolerance = np.broadcast_to(
+        np.asarray(frequency_tolerance, dtype=np.float64), f0.shape
+    ).copy()
     if synthesis_rate_hz is not None and np.any(
         f0 * (1.0 + frequency_tolerance) >= 0.5 * synthesis_rate_hz
     ):
