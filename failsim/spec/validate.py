@@ -256,7 +256,9 @@ def _expected(sch: Mapping[str, Any], *, unit: bool = True) -> str:
         alternatives.append(show(sch["const"]))
     elif "anyOf" in sch or "oneOf" in sch:
         for branch in sch.get("anyOf", sch.get("oneOf")):
-            alternatives.append(_expected(branch, unit=False))
+            # a branch that only requires keys says nothing of the value's kind
+            if {"type", "enum", "const", "anyOf", "oneOf"} & set(branch):
+                alternatives.append(_expected(branch, unit=False))
     if not alternatives:
         main = [t for t in types if t != "null"]
         phrase = " or ".join(_TYPE_PHRASES.get(t, t) for t in main)

@@ -224,6 +224,13 @@ SCENARIO_CASES = {
         ("100000", "at most solver.rate_hz = 10000"),
         "sample_rate_hz: 100000",
     ),
+    "fault without its trigger": Case(
+        "scenario",
+        "streams:",
+        "faults:\n  - {kind: overload, target: load, extra_load_pu: 0.5}\nstreams:",
+        "faults[0].trigger",
+        ("required field is missing", "must be a mapping with keys at_s, duration_s"),
+    ),
     "unknown top-level key": Case(
         "scenario",
         "seed: 1",
