@@ -24,7 +24,8 @@ recording's band, the other accelerometers, the motor. The supply frequency chan
 machine on the mains, when the recording shows the other family with confidence.
 
 Reading the recording and writing the calibrated machine and its picture:
-:mod:`failsim.analysis.calibrate_io`.
+:mod:`failsim.analysis.calibrate_io`; the stage's model of the density and its fit:
+:mod:`failsim.analysis.calibrate_model`; resonance peaks: :mod:`failsim.analysis.resonances`.
 
 References
 ----------
@@ -42,13 +43,21 @@ import math
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 
 from ..errors import SpecError
+from .calibrate_model import (
+    BAND_TOP,
+    OVERSAMPLE,
+    SMOOTHING,
+    StageModel,
+    anchor_modes,
+    participation,
+    stage_mount,
+)
 from .compare import G_M_S2, Signal
-from .resonances import EXPLAINED_WITHIN, discovered_modes, line_frequencies, resonance_peaks
+from .resonances import EXPLAINED_WITHIN, line_frequencies, resonance_peaks
 from .speed import LineEstimate, ShaftEstimate, estimate_line_frequency, estimate_shaft_speed
 
 __all__ = [
@@ -61,16 +70,8 @@ __all__ = [
 
 #: Relative bound of each mode's frequency refinement around the machine's.
 FREQUENCY_TOLERANCE = 0.2
-#: Full relative width of the median smoothing of the spectral density.
-SMOOTHING = 0.03
-#: A fitted damping ratio below this is narrower than the smoothing can show: not determined.
-DAMPING_RESOLVED = SMOOTHING / 8.0
 #: Band of the high-frequency floor, fractions of the sample rate.
 FLOOR_BAND = (0.40, 0.45)
-#: Top of the fitted band, fraction of the sample rate (a DAQ's flat passband).
-BAND_TOP = 0.45
-#: Oversampling of the vibration stage (the scenario default).
-OVERSAMPLE = 2
 #: Shortest recording, s.
 MIN_DURATION_S = 1.0
 
@@ -184,207 +185,8 @@ def _accelerometer(data: dict, location: str | None, label: str) -> dict:
     )
 
 
-def _stage_mount(acc: dict, fs: float) -> tuple[float, float]:
-    """The accelerometer's mount as the vibration stage realises it at sample rate fs: the
-    continuous resonance (Hz, damping ratio) whose response best matches the stage's filter
-    over 10 Hz - 0.45 fs."""
-    from scipy.optimize import least_squares
-
-    from ..components.vibration import accelerometer_from_dict
-    from ..vibration.filters import biquad_response
-    from ..vibration.stage import _SensorChain
-    from .modal_fit import mount_response
-
-    synth = OVERSAMPLE * fs
-    chain = _SensorChain(accelerometer_from_dict(acc), 0, synth, round(fs), OVERSAMPLE)
-    grid = np.geomspace(10.0, BAND_TOP * fs, 400)
-    target = np.log(np.abs(biquad_response(chain.mount, grid, synth)))
-
-    def resid(p: np.ndarray) -> np.ndarray:
-        return np.log(np.abs(mount_response(grid, math.exp(p[0]), math.exp(p[1])))) - target
-
-    start = [math.log(acc["mounted_resonance_hz"]), math.log(acc["mounted_damping_ratio"])]
-    sol = least_squares(resid, start)
-    return float(math.exp(sol.x[0])), float(math.exp(sol.x[1]))
-
-
-def _seen(mode: dict, acc: dict) -> float:
-    """The mode's participation at the accelerometer (0 when it moves along another axis)."""
-    if mode["direction"] != acc["axis"]:
-        return 0.0
-    shape = mode.get("shape") or {}
-    return 1.0 if not shape else float(shape.get(acc["location"], 0.0))
-
-
-def _discover(
-    f: np.ndarray,
-    density: np.ndarray,
-    smooth: np.ndarray,
-    modes: list[dict],
-    fit_idx: list[int],
-    acc: dict,
-    band: tuple[float, float],
-    line_hz: float,
-    force: float,
-    tolerance: float,
-) -> tuple[list[dict], dict[int, float], list[str]]:
-    """The recording's resonance peaks in ``band`` (:mod:`failsim.analysis.resonances`) and
-    the fitted modes: each peak anchors the nearest fitted mode within 5 % of it (that mode
-    starts at the peak), and a peak no mode explains gets a new mode, with a starting modal
-    mass whose peak response 1 / (2 zeta m) to the force density ``force`` (N/√Hz) is the
-    peak's level; a peak with a fitted mode within ``tolerance`` (the fit's frequency bound)
-    is left to the fit. Returns the new modes, the anchors {mode index: peak Hz} and notes."""
-    if not band[1] > band[0]:
-        return [], {}, []
-    lines = line_frequencies(line_hz, None, band[1] * 1.1)
-    peaks, _ = resonance_peaks(f, smooth, band, lines_hz=lines, density=density)
-    anchors: dict[int, float] = {}
-    added: list[dict] = []
-    for p in peaks:
-        free = [i for i in fit_idx if i not in anchors]
-        dist = {i: abs(modes[i]["frequency_hz"] / p - 1.0) for i in free}
-        near = min(dist, key=dist.get) if dist else None
-        if near is not None and dist[near] <= EXPLAINED_WITHIN:
-            anchors[near] = float(f"{p:.5g}")
-            continue
-        if any(abs(modes[i]["frequency_hz"] / p - 1.0) <= tolerance for i in fit_idx):
-            continue  # a mode the fit may move there
-        level = float(np.interp(p, f, smooth))
-        mass = force / (2.0 * 0.05 * max(level, 1e-12))
-        added += discovered_modes(
-            [p],
-            [],
-            axis=acc["axis"],
-            location=acc["location"],
-            modal_mass_kg=min(max(mass, 1e-3), 1e5),
-            taken_names={m["name"] for m in modes + added},
-        )
-    notes = []
-    if added:
-        notes.append(
-            f"added {len(added)} mode(s) for resonance peaks of the recording that no mode of "
-            "the machine explains (within 5 %): "
-            + ", ".join(f"{m['frequency_hz']:.0f} Hz" for m in added)
-            + f"; they move {acc['location']} along {acc['axis']} only"
-        )
-    return added, anchors, notes
-
-
 def _sig(v: float, digits: int) -> float:
     return float(f"{v:.{digits}g}")
-
-
-@dataclass
-class _Model:
-    """The vibration stage's model of one accelerometer's spectral density."""
-
-    acc: dict
-    locations: list[str]
-    noise: float
-    synth: float
-    mount: tuple[float, float]
-
-    def asd(self, f: np.ndarray, modes: list[dict], force: float) -> np.ndarray:
-        from .modal_fit import modal_asd
-
-        top = 0.45 * self.synth
-        seen = [m for m in modes if _seen(m, self.acc) != 0.0 and m["frequency_hz"] < top]
-        if not seen:
-            return np.full(f.shape, self.noise)
-        return modal_asd(
-            f,
-            seen,
-            force_density_n_per_sqrt_hz=force,
-            sensor_noise_density=self.noise,
-            synthesis_rate_hz=self.synth,
-            mount=self.mount,
-            sensor_location=self.acc["location"],
-            force_locations=self.locations,
-        )
-
-    def fit(
-        self,
-        f: np.ndarray,
-        asd: np.ndarray,
-        modes: list[dict],
-        fit_idx: list[int],
-        force: float,
-        band: tuple[float, float],
-        tolerance: float | dict[int, float],
-        limit: float,
-    ) -> tuple[dict[int, dict], dict[int, str], list[str]]:
-        """Fit the modes ``fit_idx`` of ``modes`` (the other modes the sensor sees held);
-        return the fitted modes by index, the status of those not determined, and notes.
-
-        A mode whose mass runs to the upper bound adds nothing to the spectrum, and one whose
-        damping falls below :data:`DAMPING_RESOLVED` is narrower than the smoothing can show:
-        both are held as they were, with the status "not determined", and the rest fitted
-        again. A mode whose frequency runs above ``limit`` is held at ``limit`` with its fitted
-        damping and mass, and the rest fitted again.
-        """
-        from .modal_fit import MASS_BOUNDS_KG, fit_modes
-
-        active = list(fit_idx)
-        pinned: dict[int, dict] = {}
-        status: dict[int, str] = {}
-        notes: list[str] = []
-        fitted: list[dict[str, Any]] = []
-        while active:
-            held = [
-                pinned.get(i, m)
-                for i, m in enumerate(modes)
-                if i not in active
-                and _seen(m, self.acc) != 0.0
-                and m["frequency_hz"] < 0.45 * self.synth
-            ]
-            fitted = fit_modes(
-                f,
-                asd,
-                force_density_n_per_sqrt_hz=force,
-                sensor_noise_density=self.noise,
-                initial_modes=[modes[i] for i in active],
-                band_hz=band,
-                rel_width=SMOOTHING,
-                points_per_decade=300,
-                frequency_tolerance=[
-                    tolerance.get(i, max(tolerance.values()))
-                    if isinstance(tolerance, dict)
-                    else tolerance
-                    for i in active
-                ],
-                synthesis_rate_hz=self.synth,
-                mount=self.mount,
-                sensor_location=self.acc["location"],
-                force_locations=self.locations,
-                fixed_modes=held,
-            )
-            bad = [
-                i
-                for i, m in zip(active, fitted, strict=True)
-                if m["modal_mass_kg"] >= 0.5 * MASS_BOUNDS_KG[1]
-                or m["damping_ratio"] < DAMPING_RESOLVED
-            ]
-            for i in bad:
-                status[i] = "not determined by the recording: kept"
-            high = [
-                (i, m)
-                for i, m in zip(active, fitted, strict=True)
-                if i not in bad and m["frequency_hz"] > limit
-            ]
-            for i, m in high:
-                pinned[i] = {**m, "frequency_hz": limit}
-                notes.append(
-                    f"{m['name']} held at {limit:g} Hz, the machine's highest mode, so that the "
-                    "scenarios that ran the machine still run"
-                )
-            if not bad and not high:
-                break
-            active = [i for i in active if i not in bad and i not in pinned]
-        result = dict(zip(active, fitted, strict=True)) if active else {}
-        result.update(pinned)
-        for i in pinned:
-            status[i] = f"fitted, frequency held at {limit:g} Hz"
-        return result, status, notes
 
 
 # ------------------------------------------------------------------------------ the result
@@ -679,7 +481,9 @@ def calibrate(
     floor = float(np.median(asd[(f >= FLOOR_BAND[0] * fs) & (f <= FLOOR_BAND[1] * fs)]))
     modes0 = [dict(m) for m in vib["modes"]]
     top = BAND_TOP * fs
-    seen_in = [i for i, m in enumerate(modes0) if _seen(m, acc) != 0.0 and m["frequency_hz"] < top]
+    seen_in = [
+        i for i, m in enumerate(modes0) if participation(m, acc) != 0.0 and m["frequency_hz"] < top
+    ]
     lo = max(0.6 * min((modes0[i]["frequency_hz"] for i in seen_in), default=0.0), 5.0)
     lo = max(lo, 20.0 * float(f[1] - f[0]))
     band = (lo, top)
@@ -693,12 +497,12 @@ def calibrate(
             field="--location",
             value=acc["name"],
         )
-    model = _Model(
+    model = StageModel(
         acc=acc,
         locations=[b["name"] for b in data["bearings"]],
         noise=float(acc["noise_ug_per_sqrt_hz"]) * 1e-6 * G_M_S2,
         synth=OVERSAMPLE * fs,
-        mount=_stage_mount(acc, fs),
+        mount=stage_mount(acc, fs),
     )
     speed_ratio = shaft_hz / (float(data["motor"]["rated"]["speed_rpm"]) / 60.0)
     force_machine = float(vib["background_force_n_per_sqrt_hz"]) * speed_ratio
@@ -707,7 +511,7 @@ def calibrate(
 
     # 0. resonances of the recording that no mode of the machine explains get a mode
     limit = max(m["frequency_hz"] for m in modes0)
-    added, anchors, discovery_notes = _discover(
+    added, anchors, discovery_notes = anchor_modes(
         f,
         unbiased,
         smooth,
@@ -865,7 +669,7 @@ def calibrate(
             st = f"added for the recording's resonance at {b['frequency_hz']:.5g} Hz"
         elif i in fitted:
             st = "fitted"
-        elif _seen(b, acc) == 0.0:
+        elif participation(b, acc) == 0.0:
             st = f"not seen by {acc['name']}: kept"
         else:
             st = f"outside {band[0]:.0f}-{band[1]:.0f} Hz: kept"
